@@ -1,0 +1,108 @@
+// A real etcd for tests and benchmarks: free ports, a temp data dir, stopped by PID (its own
+// process group), data removed afterwards. Needs the Debian `etcd-server` package.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./ports.js";
+import { waitFor } from "./wait.js";
+
+export interface TestEtcd {
+  /** Client URL, e.g. http://127.0.0.1:34567. */
+  endpoint: string;
+  dataDir: string;
+  pid: number;
+  /** Stops etcd (SIGKILL to its process group) and keeps the data, so `start()` can bring it back. */
+  kill(): Promise<void>;
+  /** Starts etcd again on the same ports and data (after kill). */
+  restart(): Promise<void>;
+  /** Stops etcd and removes its data. */
+  stop(): Promise<void>;
+}
+
+async function healthy(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtcd> {
+  const binary = opts.binary ?? process.env.K8TS_ETCD_BINARY ?? "etcd";
+  const dataDir = mkdtempSync(join(tmpdir(), "k8ts-etcd-"));
+  const clientPort = await freePort();
+  const peerPort = await freePort();
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  let child: ChildProcess | undefined;
+  let stderr = "";
+
+  const launch = async () => {
+    stderr = "";
+    child = spawn(
+      binary,
+      [
+        "--name=test",
+        `--data-dir=${join(dataDir, "data")}`,
+        `--listen-client-urls=${endpoint}`,
+        `--advertise-client-urls=${endpoint}`,
+        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+        `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
+        "--log-level=error",
+        "--logger=zap",
+        // Tests want fast commits more than durability across power loss.
+        "--unsafe-no-fsync",
+      ],
+      { detached: true, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) =>
+      child?.once("exit", (code) => reject(new Error(`etcd exited with code ${code}: ${stderr}`))),
+    );
+    exited.catch(() => {});
+    await Promise.race([
+      waitFor(() => healthy(endpoint), { timeoutMs: 20_000, what: "etcd to become healthy" }),
+      exited,
+    ]);
+  };
+
+  const kill = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.pid === undefined) return;
+    const gone = new Promise((r) => c.once("exit", r));
+    try {
+      process.kill(-c.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    await gone;
+  };
+
+  try {
+    await launch();
+  } catch (err) {
+    await kill();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  return {
+    endpoint,
+    dataDir,
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    kill,
+    restart: launch,
+    async stop() {
+      await kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
