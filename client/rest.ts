@@ -1,0 +1,342 @@
+// RestClient: Kubernetes REST verbs over Node's fetch (undici keeps connections alive and pools them
+// per origin by default). Paths come from the resource registry: `/api/v1/...` for the core group,
+// `/apis/{group}/{version}/...` otherwise, `/namespaces/{ns}/` for namespaced resources, and an
+// optional subresource after the name. Failures are thrown as ApiError (errors.ts); watch events,
+// including ERROR events, are values.
+
+import type { DeleteOptions, KubeList, KubeObject, Status } from "../api/meta.js";
+import type { ResourceType } from "../api/resources.js";
+import { ApiError, errorFromResponse, networkError } from "./errors.js";
+import type { ClientConfig } from "./kubeconfig.js";
+import { decodeWatchStream, type WatchEventOf } from "./watch-stream.js";
+
+/** The part of a registry entry a path needs; any `ResourceType` from api/resources.ts fits. */
+export type ResourceRef = Pick<ResourceType, "group" | "version" | "plural" | "namespaced">;
+
+export interface RestClientOptions {
+  /** "http://127.0.0.1:6443" */
+  server: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  userAgent?: string;
+  /** Deadline for every call except watch; 30 s when omitted. */
+  timeoutMs?: number;
+  /** Replaces the global fetch (tests, custom dispatchers). */
+  fetch?: typeof fetch;
+}
+
+/** Where a single-object call goes. Namespaced resources need a namespace (option or object's). */
+export interface ObjectOptions {
+  namespace?: string;
+  subresource?: string;
+  /** Server-side dry run (`dryRun=All`): validated and answered, never stored. */
+  dryRun?: boolean;
+  fieldManager?: string;
+  signal?: AbortSignal;
+}
+
+export interface SelectorOptions {
+  /** Omitted for a namespaced resource: all namespaces. */
+  namespace?: string;
+  /** Label selector in string form: "app=web,tier in (a,b)". */
+  labelSelector?: string;
+  /** Field selector in string form: "spec.nodeName=node-1". */
+  fieldSelector?: string;
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends SelectorOptions {
+  limit?: number;
+  continue?: string;
+  /** "" (or omitted) = most recent; "0" = any freshness. */
+  resourceVersion?: string;
+}
+
+export interface WatchOptions extends SelectorOptions {
+  /** Start after this version; omitted = synthetic ADDED events for the current state first. */
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  /** The server ends the stream after this long; the caller resumes from the last version seen. */
+  timeoutSeconds?: number;
+}
+
+export type PatchType = "merge" | "strategic" | "json" | "apply";
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  json: "application/json-patch+json",
+  // JSON is YAML, so an apply configuration can be sent as JSON under the YAML media type.
+  apply: "application/apply-patch+yaml",
+};
+
+export interface PatchOptions extends ObjectOptions {
+  /** Server-side apply only: take ownership of conflicting fields. */
+  force?: boolean;
+}
+
+export interface DeleteCallOptions extends Omit<ObjectOptions, "subresource" | "fieldManager"> {
+  options?: DeleteOptions;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface RequestInit {
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** `/api/v1/namespaces/default/pods/p1/status` and friends. */
+export function resourcePath(
+  r: ResourceRef,
+  at: { namespace?: string; name?: string; subresource?: string } = {},
+): string {
+  const root = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  const ns = r.namespaced && at.namespace ? `/namespaces/${encodeURIComponent(at.namespace)}` : "";
+  let path = `${root}${ns}/${r.plural}`;
+  if (at.name !== undefined) path += `/${encodeURIComponent(at.name)}`;
+  if (at.subresource) path += `/${at.subresource}`;
+  return path;
+}
+
+export class RestClient {
+  readonly server: string;
+  private readonly token: string | undefined;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: RestClientOptions) {
+    this.server = opts.server.replace(/\/+$/, "");
+    this.token = opts.token;
+    this.userAgent = opts.userAgent ?? "k8ts-client";
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  static fromConfig(cfg: ClientConfig, opts: Partial<RestClientOptions> = {}): RestClient {
+    return new RestClient({ server: cfg.server, token: cfg.token, ...opts });
+  }
+
+  get<T extends KubeObject = KubeObject>(r: ResourceRef, name: string, opts: ObjectOptions = {}): Promise<T> {
+    return this.request<T>("GET", this.objectPath(r, name, opts.namespace, opts.subresource), {
+      signal: opts.signal,
+    });
+  }
+
+  /** One page (or everything, when no limit is given and the server does not chunk). */
+  list<T extends KubeObject = KubeObject>(r: ResourceRef, opts: ListOptions = {}): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>("GET", resourcePath(r, { namespace: opts.namespace }), {
+      query: {
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+        resourceVersion: opts.resourceVersion,
+      },
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Pages through a list with limit/continue and returns every item. The server serves all pages
+   * at the first page's resourceVersion, so the result is one consistent snapshot.
+   */
+  async listAll<T extends KubeObject = KubeObject>(
+    r: ResourceRef,
+    opts: Omit<ListOptions, "continue"> = {},
+  ): Promise<KubeList<T>> {
+    const limit = opts.limit ?? 500;
+    const first = await this.list<T>(r, { ...opts, limit });
+    const items = [...(first.items ?? [])];
+    let next = first.metadata?.continue;
+    while (next) {
+      // resourceVersion must not be sent with continue: the token pins the version.
+      const page = await this.list<T>(r, { ...opts, resourceVersion: undefined, limit, continue: next });
+      items.push(...(page.items ?? []));
+      next = page.metadata?.continue;
+    }
+    return { ...first, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
+  }
+
+  create<T extends KubeObject>(
+    r: ResourceRef,
+    obj: T,
+    opts: ObjectOptions & { name?: string } = {},
+  ): Promise<T> {
+    const namespace = opts.namespace ?? obj.metadata?.namespace;
+    // Creating through a subresource (pods/binding, pods/eviction) posts to the parent's name.
+    const path = opts.subresource
+      ? this.objectPath(r, opts.name ?? obj.metadata?.name ?? "", namespace, opts.subresource)
+      : this.collectionPath(r, namespace);
+    return this.request<T>("POST", path, { body: obj, query: writeQuery(opts), signal: opts.signal });
+  }
+
+  /** PUT: a compare-and-swap on metadata.resourceVersion when it is set (stale → 409 Conflict). */
+  update<T extends KubeObject>(r: ResourceRef, obj: T, opts: ObjectOptions = {}): Promise<T> {
+    const path = this.objectPath(
+      r,
+      requireName(obj),
+      opts.namespace ?? obj.metadata.namespace,
+      opts.subresource,
+    );
+    return this.request<T>("PUT", path, { body: obj, query: writeQuery(opts), signal: opts.signal });
+  }
+
+  /** PUT to the status subresource: the server keeps spec as stored. */
+  updateStatus<T extends KubeObject>(r: ResourceRef, obj: T, opts: Omit<ObjectOptions, "subresource"> = {}) {
+    return this.update<T>(r, obj, { ...opts, subresource: "status" });
+  }
+
+  patch<T extends KubeObject = KubeObject>(
+    r: ResourceRef,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: PatchOptions = {},
+  ): Promise<T> {
+    if (type === "apply" && !opts.fieldManager) {
+      throw new TypeError("server-side apply needs a fieldManager");
+    }
+    return this.request<T>("PATCH", this.objectPath(r, name, opts.namespace, opts.subresource), {
+      body: patch,
+      contentType: PATCH_CONTENT_TYPES[type],
+      query: { ...writeQuery(opts), force: opts.force || undefined },
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * DELETE. The answer is the object (still present with a deletionTimestamp while graceful
+   * deletion or finalizers are pending, else its last state) or a Success Status.
+   */
+  delete<T extends KubeObject = KubeObject>(
+    r: ResourceRef,
+    name: string,
+    opts: DeleteCallOptions = {},
+  ): Promise<T | Status> {
+    return this.request<T | Status>("DELETE", this.objectPath(r, name, opts.namespace), {
+      body: opts.options ?? {},
+      query: { dryRun: opts.dryRun ? "All" : undefined },
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Streams watch events until the server ends the stream (returns), `signal` aborts (returns) or
+   * the connection fails (throws ApiError with `network`). A non-2xx answer to the request itself
+   * (e.g. 410 for a too-old resourceVersion) throws ApiError before any event. Breaking out of the
+   * loop closes the connection.
+   */
+  async *watch<T extends KubeObject = KubeObject>(
+    r: ResourceRef,
+    opts: WatchOptions = {},
+  ): AsyncGenerator<WatchEventOf<T>> {
+    const path = resourcePath(r, { namespace: opts.namespace });
+    const query: Query = {
+      watch: true,
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      resourceVersion: opts.resourceVersion,
+      allowWatchBookmarks: opts.allowWatchBookmarks || undefined,
+      timeoutSeconds: opts.timeoutSeconds,
+    };
+    const own = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, own.signal]) : own.signal;
+    const what = `watch ${path}`;
+    try {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(path, query), { headers: this.headers(), signal });
+      } catch (err) {
+        if (signal.aborted) return;
+        throw networkError(what, err);
+      }
+      if (!res.ok) throw errorFromResponse(res.status, await res.text(), what);
+      if (!res.body) return;
+      try {
+        yield* decodeWatchStream<T>(res.body as AsyncIterable<Uint8Array>);
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof Error && err.name === "WatchDecodeError") throw err;
+        throw networkError(what, err);
+      }
+    } finally {
+      own.abort();
+    }
+  }
+
+  /** Any call by path: discovery, /version, /healthz. JSON in and out. */
+  async request<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
+    const what = `${method} ${path}`;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const headers = this.headers();
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      headers["content-type"] = init.contentType ?? "application/json";
+      body = JSON.stringify(init.body);
+    }
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchImpl(this.url(path, init.query ?? {}), { method, headers, body, signal });
+      text = await res.text();
+    } catch (err) {
+      if (timeout.aborted && !init.signal?.aborted) {
+        throw networkError(what, new Error(`timed out after ${this.timeoutMs} ms`));
+      }
+      throw networkError(what, err);
+    }
+    if (!res.ok) throw errorFromResponse(res.status, text, what);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        code: res.status,
+        reason: "InternalError",
+        message: `${what}: answer is not JSON: ${text.slice(0, 120)}`,
+      });
+    }
+  }
+
+  private url(path: string, query: Query): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") params.set(k, String(v));
+    const qs = params.toString();
+    return `${this.server}${path}${qs ? `?${qs}` : ""}`;
+  }
+
+  private headers(): Record<string, string> {
+    const h: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    return h;
+  }
+
+  private collectionPath(r: ResourceRef, namespace: string | undefined): string {
+    if (r.namespaced && !namespace) throw new TypeError(`${r.plural} is namespaced: a namespace is required`);
+    return resourcePath(r, { namespace });
+  }
+
+  private objectPath(r: ResourceRef, name: string, namespace?: string, subresource?: string): string {
+    if (!name) throw new TypeError(`${r.plural}: a name is required`);
+    if (r.namespaced && !namespace) throw new TypeError(`${r.plural} is namespaced: a namespace is required`);
+    return resourcePath(r, { namespace, name, subresource });
+  }
+}
+
+function writeQuery(opts: ObjectOptions): Query {
+  return { dryRun: opts.dryRun ? "All" : undefined, fieldManager: opts.fieldManager };
+}
+
+function requireName(obj: KubeObject): string {
+  const name = obj.metadata?.name;
+  if (!name) throw new TypeError("object has no metadata.name");
+  return name;
+}
