@@ -12,6 +12,7 @@
 // Mirrors k8s.io/apiserver/pkg/endpoints/discovery (and its aggregated/ package).
 
 import { apiVersionOf, RESOURCES, type ResourceType, type Subresource } from "../api/resources.js";
+import { mediaRanges } from "./table/index.js";
 
 export const AGGREGATED_DISCOVERY_CONTENT_TYPE =
   "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
@@ -86,19 +87,6 @@ function groupVersions(): { group: string; versions: string[] }[] {
     if (!g.versions.includes(r.version)) g.versions.push(r.version);
   }
   return out;
-}
-
-/** Parses an Accept header into media ranges with their parameters (`a/b;k=v, c/d`). */
-function mediaRanges(accept: string): { type: string; params: Record<string, string> }[] {
-  return accept.split(",").map((part) => {
-    const [type = "", ...rest] = part.split(";").map((s) => s.trim());
-    const params: Record<string, string> = {};
-    for (const p of rest) {
-      const eq = p.indexOf("=");
-      if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim();
-    }
-    return { type: type.toLowerCase(), params };
-  });
 }
 
 /**
