@@ -1,0 +1,222 @@
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import type { KubeObject } from "../api/meta.js";
+import { waitFor } from "../testing/index.js";
+import { FakeClock } from "./clock.js";
+import { isNetworkError } from "./errors.js";
+import { FakeApiServer } from "./fake-api-server.js";
+import { Informer, listerWatcherFor } from "./informer.js";
+import { RestClient } from "./rest.js";
+
+const PODS = { group: "", version: "v1", plural: "pods", namespaced: true };
+
+const pod = (ns: string, name: string, nodeName = "", image = "busybox"): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { namespace: ns, name },
+  spec: { nodeName, containers: [{ name: "c", image }] },
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(opts: { namespace?: string; pageSize?: number; resyncPeriodMs?: number } = {}) {
+  const fake = await new FakeApiServer().start();
+  const clock = new FakeClock();
+  const errors: unknown[] = [];
+  const events: string[] = [];
+  const informer = new Informer<KubeObject>({
+    name: "pods",
+    listerWatcher: listerWatcherFor(new RestClient({ server: fake.url }), PODS, {
+      namespace: opts.namespace,
+    }),
+    pageSize: opts.pageSize,
+    resyncPeriodMs: opts.resyncPeriodMs,
+    indexers: { node: (p) => [String((p.spec as { nodeName?: string }).nodeName ?? "")] },
+    clock,
+    random: () => 0.5,
+    onError: (e) => errors.push(e),
+  });
+  const rv = (o: KubeObject) => o.metadata.resourceVersion;
+  const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+  informer.addEventHandler({
+    onAdd: (o, initial) => events.push(`add ${key(o)}${initial ? " (list)" : ""}`),
+    onUpdate: (a, b) => events.push(`update ${key(b)} ${rv(a) === rv(b) ? "resync" : "changed"}`),
+    onDelete: (o, unknown) => events.push(`delete ${key(o)}${unknown ? " (final state unknown)" : ""}`),
+  });
+  cleanups.push(
+    () => informer.stop(),
+    () => fake.stop(),
+  );
+  const seen = (what: string) => waitFor(() => events.includes(what), { what, timeoutMs: 5000 });
+  return { fake, clock, informer, events, errors, seen };
+}
+
+test("first sync pages through the list, fills the cache and indexes, and reports adds", async () => {
+  const { fake, informer, events } = await setup({ pageSize: 2 });
+  for (const [name, node] of [
+    ["a", "n1"],
+    ["b", "n2"],
+    ["c", "n1"],
+    ["d", ""],
+    ["e", "n1"],
+  ]) {
+    fake.upsert(pod("default", name!, node));
+  }
+  informer.start();
+  assert.equal(await informer.waitForSync(), true);
+  assert.equal(informer.hasSynced(), true);
+  assert.deepEqual(
+    events.sort(),
+    ["a", "b", "c", "d", "e"].map((n) => `add default/${n} (list)`),
+  );
+  const lists = fake.listRequests();
+  assert.deepEqual(
+    lists.map((r) => [r.query.get("limit"), r.query.get("continue")]),
+    [
+      ["2", null],
+      ["2", "2"],
+      ["2", "4"],
+    ],
+  );
+  assert.deepEqual(
+    informer.store
+      .byIndex("node", "n1")
+      .map((p) => p.metadata.name)
+      .sort(),
+    ["a", "c", "e"],
+  );
+  assert.equal(informer.lastSyncResourceVersion(), fake.resourceVersion);
+});
+
+test("watch events update the cache, indexes and handlers", async () => {
+  const { fake, informer, events, seen } = await setup();
+  fake.upsert(pod("default", "a", "n1"));
+  informer.start();
+  await informer.waitForSync();
+  await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+  fake.upsert(pod("default", "a", "n2"));
+  fake.upsert(pod("default", "b", "n2"));
+  fake.remove("default", "a");
+  await seen("delete default/a");
+  assert.deepEqual(events, [
+    "add default/a (list)",
+    "update default/a changed",
+    "add default/b",
+    "delete default/a",
+  ]);
+  assert.deepEqual(informer.store.keys(), ["default/b"]);
+  assert.deepEqual(
+    informer.store.byIndex("node", "n2").map((p) => p.metadata.name),
+    ["b"],
+  );
+  assert.deepEqual(informer.store.byIndex("node", "n1"), []);
+  const watch = fake.watchRequests()[0]!;
+  assert.equal(watch.query.get("allowWatchBookmarks"), "true");
+  const timeout = Number(watch.query.get("timeoutSeconds"));
+  assert.ok(timeout >= 300 && timeout <= 600, `timeoutSeconds ${timeout}`);
+});
+
+test("when the watch stream ends, the informer resumes from the last version without relisting", async () => {
+  const { fake, informer, events, seen } = await setup({ namespace: "mine" });
+  informer.start();
+  await informer.waitForSync();
+  await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+  fake.upsert(pod("mine", "a"));
+  await seen("add mine/a");
+  const afterA = fake.resourceVersion;
+  // A change in another namespace moves the version on without an event for us; a bookmark tells us.
+  fake.upsert(pod("other", "x"));
+  fake.bookmark();
+  await waitFor(() => informer.lastSyncResourceVersion() === fake.resourceVersion, { what: "bookmark" });
+  assert.notEqual(informer.lastSyncResourceVersion(), afterA);
+  const bookmarked = fake.resourceVersion;
+  fake.endWatches();
+  fake.upsert(pod("mine", "b")); // happens while the informer reconnects
+  await seen("add mine/b");
+  assert.equal(fake.listRequests().length, 1, "no relist");
+  assert.deepEqual(
+    fake.watchRequests().map((r) => r.query.get("resourceVersion")),
+    ["100", bookmarked],
+  );
+  assert.deepEqual(events, ["add mine/a", "add mine/b"], "nothing missed, nothing repeated");
+});
+
+for (const goneAs of ["event", "http"] as const) {
+  test(`API server down, history compacted meanwhile: backs off, then relists on 410 (${goneAs}) and delivers the differences`, async () => {
+    const { fake, clock, informer, events, errors, seen } = await setup();
+    fake.goneAs = goneAs;
+    for (const n of ["a", "b", "c"]) fake.upsert(pod("default", n));
+    informer.start();
+    await informer.waitForSync();
+    await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+    await fake.stop();
+    await clock.blockUntilTimers(1); // the informer is waiting out a backoff
+    assert.ok(errors.some(isNetworkError), "connection failures were reported");
+    fake.remove("default", "a");
+    fake.upsert(pod("default", "b", "n9"));
+    fake.upsert(pod("default", "d"));
+    fake.compact();
+    await fake.restart();
+    // Keep time moving until the informer is back (it may fail once more before the port is up).
+    await waitFor(
+      () => {
+        clock.advance(30_000);
+        return events.includes("add default/d (list)");
+      },
+      { what: "relist after 410", timeoutMs: 5000 },
+    );
+    assert.deepEqual(events.slice(3).sort(), [
+      "add default/d (list)",
+      "delete default/a (final state unknown)",
+      "update default/b changed",
+    ]);
+    assert.deepEqual(informer.store.keys().sort(), ["default/b", "default/c", "default/d"]);
+    assert.equal(fake.listRequests().length, 2);
+    await waitFor(() => fake.openWatches() === 1, { what: "watch again" });
+    fake.upsert(pod("default", "e"));
+    await seen("add default/e");
+  });
+}
+
+test("resync re-delivers every cached object as an update, once per period", async () => {
+  const { fake, clock, informer, events } = await setup({ resyncPeriodMs: 60_000 });
+  fake.upsert(pod("default", "a"));
+  fake.upsert(pod("default", "b"));
+  informer.start();
+  await informer.waitForSync();
+  clock.advance(59_999);
+  assert.equal(events.filter((e) => e.endsWith("resync")).length, 0);
+  clock.advance(1);
+  assert.deepEqual(events.filter((e) => e.endsWith("resync")).sort(), [
+    "update default/a resync",
+    "update default/b resync",
+  ]);
+  clock.advance(60_000);
+  assert.equal(events.filter((e) => e.endsWith("resync")).length, 4);
+});
+
+test("a handler added after sync first gets the cached objects; stop closes the watch", async () => {
+  const { fake, informer } = await setup();
+  fake.upsert(pod("default", "a"));
+  informer.start();
+  await informer.waitForSync();
+  const late: string[] = [];
+  informer.addEventHandler({ onAdd: (o, initial) => late.push(`${o.metadata.name} ${initial}`) });
+  assert.deepEqual(late, ["a true"]);
+  await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+  await informer.stop();
+  await waitFor(() => fake.openWatches() === 0, { what: "watch closed" });
+  assert.equal(await informer.waitForSync(), true);
+});
+
+test("waitForSync answers false when stopped before the first list succeeds", async () => {
+  const { fake, informer } = await setup();
+  await fake.stop();
+  informer.start();
+  const synced = informer.waitForSync();
+  await informer.stop();
+  assert.equal(await synced, false);
+});
