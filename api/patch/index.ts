@@ -4,3 +4,4 @@
 export { jsonPatch } from "./json-patch.js";
 export { mergePatch } from "./merge-patch.js";
 export { PatchError, type PatchErrorReason } from "./patch-error.js";
+export { strategicMergePatch } from "./strategic-merge-patch.js";
