@@ -1,5 +1,5 @@
 // Decodes a Kubernetes protobuf request body (what client-go ≥ 1.32 typed clients send, see
-// docs kubectl-compat §4) into the object the JSON API would have received.
+// kubectl-compat.md §4) into the object the JSON API would have received.
 //
 // Wire format (apimachinery's protobuf serializer): the 4 magic bytes "k8s\0", then a
 // runtime.Unknown whose typeMeta names the kind and whose raw holds the object's own message.
@@ -46,8 +46,10 @@ export function decodeProtobufBody(body: Buffer): DecodedBody {
 }
 
 function decode(messageName: string, bytes: Uint8Array, what: string): Record<string, unknown> {
+  // Outside the try: a schema that fails to load is a k8ts bug, not a malformed body.
+  const type = lookupMessage(messageName);
   try {
-    return lookupMessage(messageName).decode(bytes) as unknown as Record<string, unknown>;
+    return type.decode(bytes) as unknown as Record<string, unknown>;
   } catch (err) {
     throw wrap(err, what);
   }

@@ -12,7 +12,7 @@ const META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
 /** The runtime.Unknown envelope that follows the "k8s\0" magic. */
 export const UNKNOWN_MESSAGE = "k8s.io.apimachinery.pkg.runtime.Unknown";
 
-/** "<apiVersion>/<kind>" → the message that encodes it; DeleteOptions is handled by deleteOptionsMessage. */
+/** "<apiVersion>/<kind>" → the message that encodes it; DeleteOptions: see messageNameFor. */
 const KINDS: Record<string, string> = {
   "v1/ConfigMap": `${CORE}ConfigMap`,
   "v1/Secret": `${CORE}Secret`,
