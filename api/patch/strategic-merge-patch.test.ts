@@ -3,19 +3,10 @@ import { test } from "node:test";
 import type { SchemaCatalog, StructSchema } from "../schema.js";
 import { PatchError, strategicMergePatch } from "./index.js";
 import { DEPLOYMENT, NODE, TEST_CATALOG } from "./testdata-catalog.js";
+import { directiveKeys } from "./testdata-kubectl.js";
 
 /** A Deployment whose pod spec is `podSpec`. */
 const withPod = (podSpec: object) => ({ spec: { template: { spec: podSpec } } });
-
-/** Every member key starting with "$" anywhere in `v`: patch syntax must never be stored. */
-function directiveKeys(v: unknown, path = ""): string[] {
-  if (Array.isArray(v)) return v.flatMap((e, i) => directiveKeys(e, `${path}[${i}]`));
-  if (typeof v !== "object" || v === null) return [];
-  return Object.entries(v).flatMap(([k, e]) => [
-    ...(k.startsWith("$") ? [`${path}.${k}`] : []),
-    ...directiveKeys(e, `${path}.${k}`),
-  ]);
-}
 
 interface Case {
   name: string;
