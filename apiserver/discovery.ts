@@ -22,7 +22,7 @@ export const AGGREGATED_DISCOVERY_V2BETA1_CONTENT_TYPE =
 /** The Kubernetes version this server reports; kubectl compares its minor with its own for skew warnings. */
 export const KUBERNETES_VERSION = { major: "1", minor: "32", gitVersion: "v1.32.0-k8ts" } as const;
 
-type Verb = "create" | "delete" | "deletecollection" | "get" | "list" | "patch" | "update" | "watch";
+export type Verb = "create" | "delete" | "deletecollection" | "get" | "list" | "patch" | "update" | "watch";
 
 const ALL_VERBS: readonly Verb[] = [
   "create",
@@ -36,25 +36,25 @@ const ALL_VERBS: readonly Verb[] = [
 ];
 
 /** Kubernetes serves no deletecollection for namespaces (deleting every namespace is never a bulk call). */
-function verbsOf(r: ResourceType): readonly Verb[] {
+export function verbsOf(r: ResourceType): readonly Verb[] {
   if (r.group === "" && r.plural === "namespaces") return ALL_VERBS.filter((v) => v !== "deletecollection");
   return ALL_VERBS;
 }
 
-interface GroupVersionKind {
+export interface GroupVersionKind {
   group: string;
   version: string;
   kind: string;
 }
 
-interface SubresourceShape {
+export interface SubresourceShape {
   /** The kind a request to the subresource returns, when it is not the parent's own kind. */
   kind?: GroupVersionKind;
   verbs: readonly string[];
 }
 
 /** What each subresource answers with and which verbs it takes, as kube-apiserver registers them. */
-const SUBRESOURCES: Readonly<Record<Subresource, SubresourceShape>> = {
+export const SUBRESOURCES: Readonly<Record<Subresource, SubresourceShape>> = {
   status: { verbs: ["get", "patch", "update"] },
   scale: { kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] },
   log: { verbs: ["get"] },
@@ -64,19 +64,19 @@ const SUBRESOURCES: Readonly<Record<Subresource, SubresourceShape>> = {
   eviction: { kind: { group: "policy", version: "v1", kind: "Eviction" }, verbs: ["create"] },
 };
 
-function subresourceKind(r: ResourceType, sub: Subresource): GroupVersionKind {
+export function subresourceKind(r: ResourceType, sub: Subresource): GroupVersionKind {
   return SUBRESOURCES[sub].kind ?? { group: r.group, version: r.version, kind: r.kind };
 }
 
 /** Resources sorted by name, the order kube-apiserver lists them in. */
-function resourcesOf(group: string, version: string): ResourceType[] {
+export function resourcesOf(group: string, version: string): ResourceType[] {
   return RESOURCES.filter((r) => r.group === group && r.version === version).sort((a, b) =>
     a.plural.localeCompare(b.plural),
   );
 }
 
 /** Group-versions in order of first appearance in the registry; the core group is "". */
-function groupVersions(): { group: string; versions: string[] }[] {
+export function groupVersions(): { group: string; versions: string[] }[] {
   const out: { group: string; versions: string[] }[] = [];
   for (const r of RESOURCES) {
     let g = out.find((x) => x.group === r.group);
