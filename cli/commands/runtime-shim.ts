@@ -1,0 +1,47 @@
+// `k8ts runtime-shim`: the node's container runtime (CRI RuntimeService + ImageService over gRPC).
+
+import { parseArgs } from "node:util";
+import type { BackendName } from "../../runtime-shim/index.js";
+import { backendNames, createBackend, defaultBackend, startShim } from "../../runtime-shim/index.js";
+import { type Command, UsageError } from "../command.js";
+
+export const command: Command = {
+  summary: "Run the node's container runtime (CRI gRPC over a unix socket)",
+  usage: `Usage: k8ts runtime-shim --listen unix:///run/k8ts/<node>/runtime.sock --root <dir> [--backend runc|process]
+
+  --listen   unix socket to serve on (default unix:///run/k8ts/runtime.sock)
+  --root     directory for the shim's records, containers and images (default /var/lib/k8ts/runtime)
+  --backend  runc (default when runc is installed and running as root) or process`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        listen: { type: "string", default: "unix:///run/k8ts/runtime.sock" },
+        root: { type: "string", default: "/var/lib/k8ts/runtime" },
+        backend: { type: "string", default: defaultBackend() },
+      },
+      strict: true,
+    });
+    const backendName = values.backend as BackendName;
+    if (!backendNames.includes(backendName))
+      throw new UsageError(`--backend must be one of ${backendNames.join(", ")}, got "${values.backend}"`);
+    const backend = await createBackend(backendName, { root: values.root! });
+    const shim = await startShim({ listen: values.listen!, root: values.root!, backend });
+    log({ msg: "runtime-shim serving", address: shim.address, backend: backend.name, root: values.root });
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        log({ msg: "runtime-shim stopping", signal });
+        shim.close().then(resolve);
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+    return 0;
+  },
+};
+
+function log(fields: Record<string, unknown>): void {
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), component: "runtime-shim", ...fields })}\n`,
+  );
+}

@@ -1,0 +1,294 @@
+// The runtime conformance suite, in the spirit of cri-tools' `critest` validation: sandbox and
+// container lifecycles, exit codes and reasons, stop timeouts, logs, exec, images and restart
+// recovery, all over the real gRPC socket of a real `k8ts runtime-shim` process. Every backend's
+// test file runs it (process/process.int.test.ts, runc/runc.int.test.ts), so they behave alike.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  ContainerState,
+  GrpcStatus,
+  PodSandboxState,
+  type ServiceError,
+} from "../../proto/runtime/v1/index.js";
+import { startRuntimeShim, type TestRuntimeShim, waitFor } from "../../testing/index.js";
+import type { BackendName } from "./backend.js";
+
+async function rejectsWith(
+  call: Promise<unknown>,
+  code: GrpcStatus,
+  message?: RegExp,
+): Promise<ServiceError> {
+  const err = await call.then(
+    () => assert.fail(`expected gRPC status ${GrpcStatus[code]}, the call succeeded`),
+    (e: ServiceError) => e,
+  );
+  assert.equal(err.code, code, `expected ${GrpcStatus[code]}, got ${GrpcStatus[err.code]}: ${err.details}`);
+  if (message) assert.match(err.details, message);
+  return err;
+}
+
+export function backendConformance(backend: BackendName): void {
+  describe(`runtime conformance: ${backend} backend`, () => {
+    let shim: TestRuntimeShim;
+    let pods = 0;
+
+    before(async () => {
+      shim = await startRuntimeShim({ backend });
+      await shim.image.PullImage({ image: { image: "busybox" } });
+    });
+    after(async () => {
+      await shim?.stop();
+    });
+
+    async function runPod(labels: Record<string, string> = {}): Promise<string> {
+      pods++;
+      const { podSandboxId } = await shim.runtime.RunPodSandbox({
+        config: {
+          metadata: { name: `pod-${pods}`, namespace: "default", uid: `uid-${pods}`, attempt: 0 },
+          logDirectory: join(shim.dir, "logs", `pod-${pods}`),
+          labels,
+        },
+      });
+      return podSandboxId!;
+    }
+
+    async function createContainer(pod: string, name: string, command: string[]): Promise<string> {
+      const { containerId } = await shim.runtime.CreateContainer({
+        podSandboxId: pod,
+        config: {
+          metadata: { name },
+          image: { image: "busybox" },
+          command,
+          logPath: `${name}.log`,
+          envs: [{ key: "GREETING", value: Buffer.from("hello") }],
+        },
+      });
+      return containerId!;
+    }
+
+    async function runContainer(pod: string, name: string, command: string[]): Promise<string> {
+      const id = await createContainer(pod, name, command);
+      await shim.runtime.StartContainer({ containerId: id });
+      return id;
+    }
+
+    const status = async (id: string) => (await shim.runtime.ContainerStatus({ containerId: id })).status!;
+
+    const exited = (id: string, timeoutMs = 10_000) =>
+      waitFor(
+        async () => {
+          const s = await status(id);
+          return s.state === ContainerState.CONTAINER_EXITED ? s : undefined;
+        },
+        { timeoutMs, what: `container ${id} to exit` },
+      );
+
+    test("Version names the runtime and CRI v1", async () => {
+      const v = await shim.runtime.Version({ version: "v1" });
+      assert.equal(v.runtimeName, "k8ts");
+      assert.equal(v.runtimeApiVersion, "v1");
+      assert.match(v.runtimeVersion!, new RegExp(`backend ${backend}`));
+    });
+
+    test("images: pull, list, status, remove; an unknown image fails to pull with a clear message", async () => {
+      const { images = [] } = await shim.image.ListImages({});
+      const busybox = images.find((i) => i.repoTags?.includes("docker.io/library/busybox:latest"));
+      assert.ok(busybox, "busybox is listed after PullImage");
+      assert.match(busybox.id!, /^sha256:[0-9a-f]{64}$/);
+      assert.ok(busybox.size! > 100_000);
+      const st = await shim.image.ImageStatus({ image: { image: "busybox:latest" } });
+      assert.equal(st.image?.id, busybox.id);
+      await rejectsWith(
+        shim.image.PullImage({ image: { image: "no-such-image:1" } }),
+        GrpcStatus.NOT_FOUND,
+        /not found/,
+      );
+      const fs = await shim.image.ImageFsInfo({});
+      assert.ok(fs.imageFilesystems![0]!.usedBytes!.value! > 0);
+      // Remove, see it gone, then pull again (the built-in image is rebuilt).
+      await shim.image.RemoveImage({ image: { image: "busybox" } });
+      assert.equal((await shim.image.ImageStatus({ image: { image: "busybox" } })).image, undefined);
+      const again = await shim.image.PullImage({ image: { image: "busybox" } });
+      assert.equal(again.imageRef, busybox.id, "the built-in image is reproducible");
+    });
+
+    test("sandbox lifecycle: ready, listed by label, not ready after stop, gone after remove", async () => {
+      const id = await runPod({ app: "web" });
+      const st = await shim.runtime.PodSandboxStatus({ podSandboxId: id });
+      assert.equal(st.status?.state, PodSandboxState.SANDBOX_READY);
+      assert.equal(st.status?.metadata?.name, `pod-${pods}`);
+      const listed = await shim.runtime.ListPodSandbox({ filter: { labelSelector: { app: "web" } } });
+      assert.deepEqual(
+        listed.items?.map((s) => s.id),
+        [id],
+      );
+      await shim.runtime.StopPodSandbox({ podSandboxId: id });
+      await shim.runtime.StopPodSandbox({ podSandboxId: id }); // idempotent
+      const stopped = await shim.runtime.PodSandboxStatus({ podSandboxId: id });
+      assert.equal(stopped.status?.state, PodSandboxState.SANDBOX_NOTREADY);
+      await shim.runtime.RemovePodSandbox({ podSandboxId: id });
+      await rejectsWith(shim.runtime.PodSandboxStatus({ podSandboxId: id }), GrpcStatus.NOT_FOUND);
+    });
+
+    test("bad sandbox requests: duplicate name, missing metadata, unknown id", async () => {
+      const config = { metadata: { name: "dup", namespace: "default", uid: "dup-uid" } };
+      const id = (await shim.runtime.RunPodSandbox({ config })).podSandboxId!;
+      await rejectsWith(shim.runtime.RunPodSandbox({ config }), GrpcStatus.ALREADY_EXISTS, /already exists/);
+      await rejectsWith(
+        shim.runtime.RunPodSandbox({ config: { metadata: { name: "x" } } }),
+        GrpcStatus.INVALID_ARGUMENT,
+      );
+      await rejectsWith(shim.runtime.StopPodSandbox({ podSandboxId: "f".repeat(64) }), GrpcStatus.NOT_FOUND);
+      await rejectsWith(shim.runtime.ContainerStatus({ containerId: "e".repeat(64) }), GrpcStatus.NOT_FOUND);
+      await rejectsWith(
+        shim.runtime.CreateContainer({
+          podSandboxId: id,
+          config: { metadata: { name: "c" }, image: { image: "nope" } },
+        }),
+        GrpcStatus.NOT_FOUND,
+        /pull it first/,
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: id });
+    });
+
+    test("container lifecycle: created, running, exited with code and reason, removed", async () => {
+      const pod = await runPod();
+      const id = await createContainer(pod, "worker", ["sh", "-c", "sleep 1000"]);
+      assert.equal((await status(id)).state, ContainerState.CONTAINER_CREATED);
+      await shim.runtime.StartContainer({ containerId: id });
+      const running = await status(id);
+      assert.equal(running.state, ContainerState.CONTAINER_RUNNING);
+      assert.ok(running.startedAt! >= running.createdAt!);
+      await rejectsWith(
+        shim.runtime.StartContainer({ containerId: id }),
+        GrpcStatus.FAILED_PRECONDITION,
+        /is running/,
+      );
+      await rejectsWith(
+        shim.runtime.CreateContainer({
+          podSandboxId: pod,
+          config: { metadata: { name: "worker" }, image: { image: "busybox" } },
+        }),
+        GrpcStatus.ALREADY_EXISTS,
+      );
+      const list = await shim.runtime.ListContainers({
+        filter: { podSandboxId: pod, state: { state: ContainerState.CONTAINER_RUNNING } },
+      });
+      assert.deepEqual(
+        list.containers?.map((c) => c.id),
+        [id],
+      );
+
+      const failing = await runContainer(pod, "failing", ["sh", "-c", "exit 3"]);
+      const done = await runContainer(pod, "done", ["true"]);
+      const f = await exited(failing);
+      assert.equal(f.exitCode, 3);
+      assert.equal(f.reason, "Error");
+      assert.ok(f.finishedAt! >= f.startedAt!);
+      const d = await exited(done);
+      assert.equal(d.exitCode, 0);
+      assert.equal(d.reason, "Completed");
+
+      await shim.runtime.RemoveContainer({ containerId: id });
+      await rejectsWith(shim.runtime.ContainerStatus({ containerId: id }), GrpcStatus.NOT_FOUND);
+      await shim.runtime.RemoveContainer({ containerId: id }); // idempotent
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("stop: SIGTERM ends a cooperative container at once; one that ignores it is killed after the timeout", async () => {
+      const pod = await runPod();
+      const polite = await runContainer(pod, "polite", ["sleep", "1000"]);
+      const stubborn = await runContainer(pod, "stubborn", [
+        "sh",
+        "-c",
+        "trap '' TERM; while :; do sleep 1; done",
+      ]);
+      let t0 = Date.now();
+      await shim.runtime.StopContainer({ containerId: polite, timeout: 10 });
+      assert.ok(Date.now() - t0 < 5000, "a container that honours SIGTERM does not wait for the timeout");
+      assert.equal((await status(polite)).exitCode, 143);
+      t0 = Date.now();
+      await shim.runtime.StopContainer({ containerId: stubborn, timeout: 1 });
+      const elapsed = Date.now() - t0;
+      const s = await status(stubborn);
+      assert.equal(s.state, ContainerState.CONTAINER_EXITED);
+      assert.equal(s.exitCode, 137);
+      assert.ok(elapsed >= 1000 && elapsed < 6000, `SIGKILL came after the 1s timeout (took ${elapsed} ms)`);
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("logs: stdout and stderr lines in the CRI format, kept after exit", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "talker", [
+        "sh",
+        "-c",
+        'echo "$GREETING out"; echo oops >&2; printf tail',
+      ]);
+      const s = await exited(id);
+      const lines = readFileSync(s.logPath!, "utf8").trimEnd().split("\n");
+      const entry = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) (F|P) (.*)$/;
+      for (const l of lines) assert.match(l, entry);
+      const parsed = lines.map((l) => entry.exec(l)!.slice(1));
+      assert.deepEqual(
+        parsed.filter((p) => p[0] === "stdout").map((p) => p[2]),
+        ["hello out", "tail"],
+      );
+      assert.deepEqual(
+        parsed.filter((p) => p[0] === "stderr").map((p) => p[2]),
+        ["oops"],
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("exec sync: output and exit code; a timeout is DEADLINE_EXCEEDED", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "target", ["sleep", "1000"]);
+      const r = await shim.runtime.ExecSync({
+        containerId: id,
+        cmd: ["sh", "-c", "echo $GREETING; echo err >&2; exit 2"],
+      });
+      assert.equal(Buffer.from(r.stdout!).toString(), "hello\n");
+      assert.equal(Buffer.from(r.stderr!).toString(), "err\n");
+      assert.equal(r.exitCode, 2);
+      await rejectsWith(
+        shim.runtime.ExecSync({ containerId: id, cmd: ["sleep", "30"], timeout: 1 }),
+        GrpcStatus.DEADLINE_EXCEEDED,
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("a command missing from the image fails StartContainer with the reason, never hangs", async () => {
+      const pod = await runPod();
+      const id = await createContainer(pod, "typo", ["/bin/no-such-command"]);
+      await rejectsWith(
+        shim.runtime.StartContainer({ containerId: id }),
+        GrpcStatus.UNKNOWN,
+        /no-such-command/,
+      );
+      const s = await status(id);
+      assert.equal(s.state, ContainerState.CONTAINER_EXITED);
+      assert.equal(s.reason, "StartError");
+      assert.equal(s.exitCode, 128);
+      assert.match(s.message!, /no-such-command/);
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("restart: the shim finds its sandboxes again and reports containers that exited while it was down", async () => {
+      const pod = await runPod();
+      const keeps = await runContainer(pod, "keeps-running", ["sleep", "1000"]);
+      const ends = await runContainer(pod, "ends-while-down", ["sh", "-c", "sleep 1; exit 7"]);
+      await shim.restart();
+      const s = await exited(ends);
+      assert.equal(s.exitCode, 7);
+      assert.equal((await status(keeps)).state, ContainerState.CONTAINER_RUNNING);
+      const pods = await shim.runtime.ListPodSandbox({ filter: { id: pod } });
+      assert.equal(pods.items?.length, 1);
+      await shim.runtime.StopContainer({ containerId: keeps, timeout: 5 });
+      assert.equal((await status(keeps)).exitCode, 143);
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+  });
+}

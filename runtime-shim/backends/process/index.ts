@@ -1,0 +1,64 @@
+// The process backend: containers are plain child processes on the host, for machines without root
+// or runc. The API behaves as with runc, but there is no isolation: commands run from the host's
+// filesystem (the image only supplies defaults such as PATH and Cmd), pods share the host network
+// (no pod IP), and memory/cpu limits are recorded, not enforced — Version and Status say so.
+
+import { existsSync, readFileSync } from "node:fs";
+import type { ContainerRecord } from "../../store.js";
+import type { Backend, ExecResult, Launch, Usage } from "../backend.js";
+import { runCollect } from "../exec-collect.js";
+
+function envObject(env: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of env) {
+    const eq = e.indexOf("=");
+    out[eq < 0 ? e : e.slice(0, eq)] = eq < 0 ? "" : e.slice(eq + 1);
+  }
+  return out;
+}
+
+export class ProcessBackend implements Backend {
+  readonly name = "process" as const;
+  readonly enforcesLimits = false;
+
+  async runSandbox(): Promise<{ ip: string }> {
+    return { ip: "" };
+  }
+
+  async stopSandbox(): Promise<void> {}
+
+  async createContainer(): Promise<void> {}
+
+  async launch(ctr: ContainerRecord): Promise<Launch> {
+    return { argv: ctr.argv, env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/" };
+  }
+
+  async kill(ctr: ContainerRecord, signal: NodeJS.Signals): Promise<void> {
+    if (!ctr.pid) return;
+    try {
+      // The monitor started the container in its own process group: signal all of it.
+      process.kill(-ctr.pid, signal);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+    }
+  }
+
+  execSync(ctr: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    return runCollect(cmd, { env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/", timeoutMs });
+  }
+
+  async stats(ctr: ContainerRecord): Promise<Usage> {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat are user and system time in clock ticks (100 per second).
+      const stat = readFileSync(`/proc/${ctr.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${ctr.pid}/status`, "utf8"));
+      return { cpuNanos: ticks * 10_000_000, memoryWorkingSetBytes: rss ? Number(rss[1]) * 1024 : 0 };
+    } catch {
+      return { cpuNanos: 0, memoryWorkingSetBytes: 0 };
+    }
+  }
+
+  async removeContainer(): Promise<void> {}
+}

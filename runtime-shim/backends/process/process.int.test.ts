@@ -1,0 +1,3 @@
+import { backendConformance } from "../backend.case.js";
+
+backendConformance("process");

@@ -1,0 +1,4 @@
+// runtime-shim: the node's container runtime, a CRI-shaped gRPC service over a unix socket.
+export type { Backend, BackendName } from "./backends/backend.js";
+export { backendNames, createBackend, defaultBackend } from "./backends/registry.js";
+export { type RunningShim, type ShimOptions, startShim } from "./server.js";

@@ -1,0 +1,86 @@
+// Starting a container's monitor and reading what it reports. The shim never waits on container
+// processes itself: it reads started.json / exit.json from the container's directory, which is what
+// lets a restarted shim pick up containers started by its previous run.
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ShimError } from "../errors.js";
+import type { ExitFile, MonitorInput, StartedFile } from "./main.js";
+
+const monitorMain = fileURLToPath(new URL("./main.js", import.meta.url));
+
+export type LaunchOutcome =
+  | { kind: "started"; started: StartedFile; monitorPid: number }
+  | { kind: "failed"; exit: ExitFile; monitorPid: number };
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readStarted(dir: string): StartedFile | undefined {
+  return readJson<StartedFile>(join(dir, "started.json"));
+}
+
+export function readExit(dir: string): ExitFile | undefined {
+  return readJson<ExitFile>(join(dir, "exit.json"));
+}
+
+/** Starts the monitor for the container in `dir` and resolves once it runs or has failed to start. */
+export async function launchMonitor(
+  dir: string,
+  input: MonitorInput,
+  timeoutMs = 30_000,
+): Promise<LaunchOutcome> {
+  writeFileSync(join(dir, "launch.json"), JSON.stringify(input));
+  const monitor = spawn(process.execPath, [monitorMain, dir], { detached: true, stdio: "ignore" });
+  monitor.unref();
+  const monitorPid = monitor.pid ?? 0;
+  const deadline = Date.now() + timeoutMs;
+  // Poll rather than fs.watch: a few milliseconds of latency, and no missed events on any filesystem.
+  for (;;) {
+    const started = readStarted(dir);
+    if (started) return { kind: "started", started, monitorPid };
+    const exit = readExit(dir);
+    if (exit)
+      return exit.startError
+        ? { kind: "failed", exit, monitorPid }
+        : startedThenExited(dir, exit, monitorPid);
+    if (monitorPid === 0 || !alive(monitorPid)) {
+      // The monitor itself died before reporting: treat as a failed start.
+      if (!existsSync(join(dir, "exit.json")))
+        return {
+          kind: "failed",
+          monitorPid,
+          exit: {
+            exitCode: 128,
+            finishedAt: Date.now() * 1e6,
+            oomKilled: false,
+            startError: "the container monitor exited without starting the container",
+          },
+        };
+    }
+    if (Date.now() > deadline)
+      throw new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 3));
+  }
+}
+
+function startedThenExited(dir: string, exit: ExitFile, monitorPid: number): LaunchOutcome {
+  const started = readStarted(dir) ?? { pid: 0, startedAt: exit.finishedAt };
+  return { kind: "started", started, monitorPid };
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
