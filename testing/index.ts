@@ -1,4 +1,5 @@
 // Test support shared by unit, integration and e2e tests: real etcd, free ports, waiting with deadlines.
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { freePort } from "./ports.js";
+export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 export { type WaitOptions, waitFor } from "./wait.js";
