@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RESOURCES } from "../api/resources.js";
-import { contentHash, openapiV3Document, openapiV3Index } from "./openapi.js";
+import {
+  contentHash,
+  openapiV2Document,
+  openapiV2Protobuf,
+  openapiV3Document,
+  openapiV3Index,
+} from "./openapi.js";
 
 type Op = {
   parameters?: { name: string }[];
@@ -160,4 +166,71 @@ test("schemas come from the catalog: kinds tagged with their GVK, strategic-merg
   assert.deepEqual(apps["io.k8s.api.apps.v1.Deployment"]?.["x-kubernetes-group-version-kind"], [
     { group: "apps", kind: "Deployment", version: "v1" },
   ]);
+});
+
+// gnostic's openapiv2/OpenAPIv2.proto, only the messages kubectl 1.27/1.28's v2 verifier reads.
+const GNOSTIC_SUBSET = `
+syntax = "proto3";
+package openapi.v2;
+message Document { string swagger = 1; Info info = 2; Paths paths = 8; }
+message Info { string title = 1; string version = 2; }
+message Paths { repeated NamedPathItem path = 2; }
+message NamedPathItem { string name = 1; PathItem value = 2; }
+message PathItem { Operation get = 2; Operation put = 3; Operation post = 4; Operation delete = 5; Operation patch = 8; repeated ParametersItem parameters = 9; }
+message Operation { string operation_id = 5; repeated ParametersItem parameters = 8; repeated NamedAny vendor_extension = 13; }
+message ParametersItem { Parameter parameter = 1; }
+message Parameter { NonBodyParameter non_body_parameter = 2; }
+message NonBodyParameter { QueryParameterSubSchema query_parameter_sub_schema = 3; PathParameterSubSchema path_parameter_sub_schema = 4; }
+message QueryParameterSubSchema { bool required = 1; string in = 2; string name = 4; string type = 6; }
+message PathParameterSubSchema { bool required = 1; string in = 2; string name = 4; string type = 5; }
+message NamedAny { string name = 1; Any value = 2; }
+message Any { string yaml = 2; }
+`;
+
+type V2Op = {
+  operationId?: string;
+  parameters?: { parameter?: { nonBodyParameter?: { queryParameterSubSchema?: { name?: string } } } }[];
+  vendorExtension?: { name?: string; value?: { yaml?: string } }[];
+};
+
+test("OpenAPI v2 protobuf: kubectl 1.27/1.28 find fieldValidation on the PATCH of every served kind", async () => {
+  const { default: protobuf } = await import("protobufjs");
+  const Document = protobuf.parse(GNOSTIC_SUBSET).root.lookupType("openapi.v2.Document");
+  const decoded = Document.toObject(Document.decode(openapiV2Protobuf())) as {
+    swagger: string;
+    info: { title: string };
+    paths: { path: { name: string; value: { patch?: V2Op; parameters?: unknown[] } }[] };
+  };
+  assert.equal(decoded.swagger, "2.0");
+  assert.equal(decoded.info.title, "Kubernetes");
+  const gvkOf = (op: V2Op | undefined) => {
+    const yaml = op?.vendorExtension?.find((e) => e.name === "x-kubernetes-group-version-kind")?.value?.yaml;
+    return yaml ? (JSON.parse(yaml) as Record<string, string>) : undefined;
+  };
+  for (const r of RESOURCES) {
+    const patches = decoded.paths.path
+      .map((p) => p.value.patch)
+      .filter((op) => {
+        const g = gvkOf(op);
+        return g?.group === r.group && g?.version === r.version && g?.kind === r.kind;
+      });
+    assert.ok(patches.length >= 1, r.kind);
+    for (const op of patches) {
+      const names = (op?.parameters ?? []).map(
+        (p) => p.parameter?.nonBodyParameter?.queryParameterSubSchema?.name,
+      );
+      assert.ok(names.includes("fieldValidation"), `${r.kind} ${op?.operationId}`);
+    }
+  }
+  const item = decoded.paths.path.find((p) => p.name === "/api/v1/namespaces/{namespace}/pods/{name}");
+  assert.equal(item?.value.parameters?.length, 3, "name, namespace, pretty");
+  const json = openapiV2Document() as {
+    swagger: string;
+    paths: Record<string, { patch?: { operationId?: string } }>;
+  };
+  assert.equal(json.swagger, "2.0");
+  assert.equal(
+    json.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]?.patch?.operationId,
+    "patchAppsV1NamespacedDeployment",
+  );
 });

@@ -18,6 +18,7 @@
 // `?hash=<sha512 of its JSON>`, which clients may cache forever.
 
 import { createHash } from "node:crypto";
+import protobuf from "protobufjs/minimal.js";
 import { CATALOG } from "../api/catalog/index.js";
 import { RESOURCES, type ResourceType, type Subresource } from "../api/resources.js";
 import type { FieldSchema, SchemaCatalog, StructSchema } from "../api/schema.js";
@@ -535,4 +536,181 @@ export function openapiV3Document(groupVersionPath: string): object | undefined 
 /** The hash of a served document, for an ETag and to tell a current `?hash=` from a stale one. */
 export function openapiV3Hash(groupVersionPath: string): string | undefined {
   return documents().docs.get(groupVersionPath.replace(/^\/+|\/+$/g, ""))?.hash;
+}
+
+// ---- OpenAPI v2 (swagger 2.0), for kubectl before 1.29 ----
+//
+// kubectl 1.27 and 1.28 ask the fieldValidation question of `GET /openapi/v2` instead, and only in
+// protobuf (gnostic's openapi_v2.Document, Accept `application/com.github.proto-openapi.spec.v2@v1.0+protobuf`).
+// Without it `kubectl apply -f` fails. The v2 document here holds the paths only: operations with
+// their parameters and x-kubernetes extensions. It has no definitions on purpose: kubectl then finds
+// no model for a kind and computes strategic merge patches from its compiled-in types, as it does
+// when /openapi/v2 is missing.
+
+/** kube-openapi answers with this spelling: the `@` of the one kubectl asks for is not a valid media-type character. */
+export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+const OPERATION_METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+function v2Parameter(p: Json): Json {
+  const schema = (p.schema ?? {}) as Json;
+  return {
+    name: p.name,
+    in: p.in,
+    ...(p.required ? { required: true } : {}),
+    type: schema.type,
+    uniqueItems: true,
+  };
+}
+
+function v2Operation(op: Json): Json {
+  const out: Json = { operationId: op.operationId };
+  const params = (op.parameters ?? []) as Json[];
+  if (params.length) out.parameters = params.map(v2Parameter);
+  const responses: Json = {};
+  for (const [code, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+    responses[code] = { description: r.description };
+  }
+  out.responses = responses;
+  out["x-kubernetes-action"] = op["x-kubernetes-action"];
+  out["x-kubernetes-group-version-kind"] = op["x-kubernetes-group-version-kind"];
+  return out;
+}
+
+let v2: { doc: Json; bytes: Uint8Array } | undefined;
+
+function buildV2(): { doc: Json; bytes: Uint8Array } {
+  if (!v2) {
+    const paths: Json = {};
+    for (const { doc } of documents().docs.values()) {
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+        const out: Json = {};
+        const params = (item.parameters ?? []) as Json[];
+        if (params.length) out.parameters = params.map(v2Parameter);
+        for (const m of OPERATION_METHODS) if (item[m]) out[m] = v2Operation(item[m] as Json);
+        paths[path] = out;
+      }
+    }
+    const doc: Json = {
+      swagger: "2.0",
+      info: { title: "Kubernetes", version: KUBERNETES_VERSION.gitVersion },
+      paths: Object.fromEntries(
+        Object.keys(paths)
+          .sort()
+          .map((k) => [k, paths[k]]),
+      ),
+    };
+    v2 = { doc, bytes: encodeV2(doc) };
+  }
+  return v2;
+}
+
+/** `GET /openapi/v2` as JSON (for clients that ask for application/json). */
+export function openapiV2Document(): object {
+  return buildV2().doc;
+}
+
+/** `GET /openapi/v2` (and its old name `/swagger-2.0.0.pb-v1`) as gnostic protobuf, what kubectl asks for. */
+export function openapiV2Protobuf(): Uint8Array {
+  return buildV2().bytes;
+}
+
+// Field numbers of gnostic's openapiv2/OpenAPIv2.proto (package openapi.v2).
+const F = {
+  Document: { swagger: 1, info: 2, paths: 8 },
+  Info: { title: 1, version: 2 },
+  Paths: { path: 2 },
+  Named: { name: 1, value: 2 },
+  PathItem: { get: 2, put: 3, post: 4, delete: 5, patch: 8, parameters: 9 },
+  Operation: { operationId: 5, parameters: 8, responses: 9, vendorExtension: 13 },
+  ParametersItem: { parameter: 1 },
+  Parameter: { nonBody: 2 },
+  NonBodyParameter: { query: 3, path: 4 },
+  /** QueryParameterSubSchema; PathParameterSubSchema shares 1, 2, 4 and has type at 5, unique_items at 19. */
+  Query: { required: 1, in: 2, name: 4, type: 6, uniqueItems: 20 },
+  PathParam: { required: 1, in: 2, name: 4, type: 5, uniqueItems: 19 },
+  Responses: { responseCode: 1 },
+  ResponseValue: { response: 1 },
+  Response: { description: 1 },
+  Any: { yaml: 2 },
+} as const;
+
+type Emit = (w: protobuf.Writer) => void;
+
+function message(w: protobuf.Writer, field: number, body: Emit): void {
+  w.uint32((field << 3) | 2).fork();
+  body(w);
+  w.ldelim();
+}
+
+function string(w: protobuf.Writer, field: number, value: unknown): void {
+  if (typeof value === "string" && value !== "") w.uint32((field << 3) | 2).string(value);
+}
+
+function flag(w: protobuf.Writer, field: number, value: unknown): void {
+  if (value === true) w.uint32(field << 3).bool(true);
+}
+
+function encodeParameter(w: protobuf.Writer, p: Json): void {
+  const f = p.in === "path" ? F.PathParam : F.Query;
+  message(w, F.ParametersItem.parameter, (w) =>
+    message(w, F.Parameter.nonBody, (w) =>
+      message(w, p.in === "path" ? F.NonBodyParameter.path : F.NonBodyParameter.query, (w) => {
+        flag(w, f.required, p.required);
+        string(w, f.in, p.in);
+        string(w, f.name, p.name);
+        string(w, f.type, p.type);
+        flag(w, f.uniqueItems, p.uniqueItems);
+      }),
+    ),
+  );
+}
+
+function encodeOperation(w: protobuf.Writer, op: Json): void {
+  string(w, F.Operation.operationId, op.operationId);
+  for (const p of (op.parameters ?? []) as Json[])
+    message(w, F.Operation.parameters, (w) => encodeParameter(w, p));
+  message(w, F.Operation.responses, (w) => {
+    for (const [code, r] of Object.entries(op.responses as Record<string, Json>)) {
+      message(w, F.Responses.responseCode, (w) => {
+        string(w, F.Named.name, code);
+        message(w, F.Named.value, (w) =>
+          message(w, F.ResponseValue.response, (w) => string(w, F.Response.description, r.description)),
+        );
+      });
+    }
+  });
+  // Extensions travel as YAML text; JSON is YAML, and kubectl unmarshals it into map[string]string.
+  for (const name of ["x-kubernetes-action", "x-kubernetes-group-version-kind"]) {
+    if (op[name] === undefined) continue;
+    message(w, F.Operation.vendorExtension, (w) => {
+      string(w, F.Named.name, name);
+      message(w, F.Named.value, (w) => string(w, F.Any.yaml, `${JSON.stringify(op[name])}\n`));
+    });
+  }
+}
+
+function encodeV2(doc: Json): Uint8Array {
+  const w = protobuf.Writer.create();
+  const info = doc.info as Json;
+  string(w, F.Document.swagger, doc.swagger);
+  message(w, F.Document.info, (w) => {
+    string(w, F.Info.title, info.title);
+    string(w, F.Info.version, info.version);
+  });
+  message(w, F.Document.paths, (w) => {
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+      message(w, F.Paths.path, (w) => {
+        string(w, F.Named.name, path);
+        message(w, F.Named.value, (w) => {
+          for (const m of OPERATION_METHODS) {
+            if (item[m]) message(w, F.PathItem[m], (w) => encodeOperation(w, item[m] as Json));
+          }
+          for (const p of (item.parameters ?? []) as Json[])
+            message(w, F.PathItem.parameters, (w) => encodeParameter(w, p));
+        });
+      });
+    }
+  });
+  return w.finish();
 }
