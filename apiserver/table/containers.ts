@@ -1,15 +1,11 @@
 // Shared cell formats of the workload printers: container names and images of a pod template, and
 // a label selector as Kubernetes prints it (metav1.FormatLabelSelector).
 
+import type { Container } from "../../api/core-v1.js";
 import type { LabelSelector } from "../../api/meta.js";
 
-export interface ContainerView {
-  name?: string;
-  image?: string;
-}
-
 /** "nginx,sidecar" and "nginx:1.25,busybox:1.36" (Kubernetes' layoutContainerCells). */
-export function containerCells(containers: readonly ContainerView[] | undefined): [string, string] {
+export function containerCells(containers: readonly Container[] | undefined): [string, string] {
   const cs = containers ?? [];
   return [cs.map((c) => c.name ?? "").join(","), cs.map((c) => c.image ?? "").join(",")];
 }

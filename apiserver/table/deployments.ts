@@ -1,20 +1,10 @@
 // Deployments: NAME READY UP-TO-DATE AVAILABLE AGE, wide CONTAINERS IMAGES SELECTOR (printDeployment).
 // READY is "ready/desired"; the counts are JSON integers.
 
-import type { KubeObject, LabelSelector } from "../../api/meta.js";
-import { type ContainerView, containerCells, selectorString } from "./containers.js";
+import type { Deployment } from "../../api/apps-v1.js";
+import { containerCells, selectorString } from "./containers.js";
 import { formatAge } from "./human-duration.js";
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer } from "./printer.js";
-
-interface DeploymentView {
-  metadata: KubeObject["metadata"];
-  spec?: {
-    replicas?: number;
-    selector?: LabelSelector;
-    template?: { spec?: { containers?: ContainerView[] } };
-  };
-  status?: { updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number };
-}
 
 export const CONTAINERS_COLUMN = column("Containers", "string", "Names of each container in the template.", {
   priority: 1,
@@ -44,7 +34,7 @@ export const deploymentPrinter: Printer = {
     column("Selector", "string", "Label query over the pods this deployment manages.", { priority: 1 }),
   ],
   cells(obj, now) {
-    const d = obj as DeploymentView;
+    const d = obj as Deployment;
     const [names, images] = containerCells(d.spec?.template?.spec?.containers);
     return [
       d.metadata.name ?? "",

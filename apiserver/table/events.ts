@@ -3,28 +3,12 @@
 // firstTimestamp/lastTimestamp/count; both shapes print the same way. The wide columns sit between
 // the default ones, so the server emits them in column order, not appended.
 
-import type { KubeObject } from "../../api/meta.js";
+import type { Event } from "../../api/core-v1.js";
 import { formatAge } from "./human-duration.js";
 import { column, NAME_COLUMN, type Printer } from "./printer.js";
 
-interface EventView {
-  metadata: KubeObject["metadata"];
-  involvedObject?: { kind?: string; name?: string; fieldPath?: string };
-  reason?: string;
-  message?: string;
-  type?: string;
-  source?: { component?: string; host?: string };
-  reportingComponent?: string;
-  reportingInstance?: string;
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  eventTime?: string;
-  count?: number;
-  series?: { count?: number; lastObservedTime?: string };
-}
-
 /** "kubelet, node-1": component and host, falling back to the reporting controller and instance. */
-function eventSource(e: EventView): string {
+function eventSource(e: Event): string {
   const component = e.source?.component || e.reportingComponent || "";
   const instance = e.source?.host || e.reportingInstance || "";
   return instance ? `${component}, ${instance}` : component;
@@ -46,7 +30,7 @@ export const eventPrinter: Printer = {
     { ...NAME_COLUMN, priority: 1 },
   ],
   cells(obj, now) {
-    const e = obj as EventView;
+    const e = obj as Event;
     let first = formatAge(e.firstTimestamp, now);
     if (!e.firstTimestamp) first = formatAge(e.eventTime, now);
     let last = e.lastTimestamp ? formatAge(e.lastTimestamp, now) : first;

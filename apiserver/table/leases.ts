@@ -1,6 +1,6 @@
 // Leases: NAME HOLDER AGE (printLease). Node heartbeats and leader election both show here.
 
-import type { KubeObject } from "../../api/meta.js";
+import type { Lease } from "../../api/coordination-v1.js";
 import { formatAge } from "./human-duration.js";
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer } from "./printer.js";
 
@@ -10,8 +10,8 @@ export const leasePrinter: Printer = {
     column("Holder", "string", "The identity of the lease's current holder."),
     AGE_COLUMN,
   ],
-  cells(obj: KubeObject, now) {
-    const holder = (obj.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? "";
+  cells(obj, now) {
+    const holder = (obj as Lease).spec?.holderIdentity ?? "";
     return [obj.metadata.name ?? "", holder, formatAge(obj.metadata.creationTimestamp, now)];
   },
 };

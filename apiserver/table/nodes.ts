@@ -2,30 +2,15 @@
 // CONTAINER-RUNTIME (printNode). STATUS reads the Ready condition ("Ready", "NotReady", "Unknown"
 // when the node never reported) and adds ",SchedulingDisabled" for a cordoned node.
 
-import type { KubeObject } from "../../api/meta.js";
+import type { Node } from "../../api/core-v1.js";
 import { formatAge } from "./human-duration.js";
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer } from "./printer.js";
-
-interface NodeView {
-  metadata: KubeObject["metadata"];
-  spec?: { unschedulable?: boolean };
-  status?: {
-    conditions?: { type: string; status: string }[];
-    addresses?: { type: string; address: string }[];
-    nodeInfo?: {
-      kubeletVersion?: string;
-      osImage?: string;
-      kernelVersion?: string;
-      containerRuntimeVersion?: string;
-    };
-  };
-}
 
 const ROLE_LABEL_PREFIX = "node-role.kubernetes.io/";
 /** The older single-valued role label, still honoured by kubectl. */
 const ROLE_LABEL = "kubernetes.io/role";
 
-export function nodeStatus(node: NodeView): string {
+export function nodeStatus(node: Node): string {
   const ready = (node.status?.conditions ?? []).find((c) => c.type === "Ready");
   const parts = [ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown"];
   if (node.spec?.unschedulable) parts.push("SchedulingDisabled");
@@ -43,7 +28,7 @@ export function nodeRoles(labels: Record<string, string> | undefined): string {
   return [...roles].sort().join(",") || "<none>";
 }
 
-function address(node: NodeView, type: string): string {
+function address(node: Node, type: string): string {
   return (node.status?.addresses ?? []).find((a) => a.type === type)?.address ?? "<none>";
 }
 
@@ -63,8 +48,8 @@ export const nodePrinter: Printer = {
     column("Container-Runtime", "string", "Container runtime version reported by the node.", { priority: 1 }),
   ],
   cells(obj, now) {
-    const node = obj as NodeView;
-    const info = node.status?.nodeInfo ?? {};
+    const node = obj as Node;
+    const info: Partial<NonNullable<NonNullable<Node["status"]>["nodeInfo"]>> = node.status?.nodeInfo ?? {};
     return [
       node.metadata.name ?? "",
       nodeStatus(node),

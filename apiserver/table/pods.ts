@@ -4,58 +4,23 @@
 // the last app container with a waiting or terminated reason (`ContainerCreating`, `ErrImagePull`,
 // `OOMKilled`, `Completed`), then `Terminating` once deletion has begun.
 
-import type { KubeObject } from "../../api/meta.js";
+import type { ContainerState, ContainerStatus, Pod } from "../../api/core-v1.js";
 import { formatAge, humanDuration } from "./human-duration.js";
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer } from "./printer.js";
-
-interface ContainerStateView {
-  waiting?: { reason?: string };
-  running?: { startedAt?: string };
-  terminated?: { reason?: string; exitCode?: number; signal?: number; finishedAt?: string };
-}
-
-interface ContainerStatusView {
-  name: string;
-  ready?: boolean;
-  started?: boolean;
-  restartCount?: number;
-  state?: ContainerStateView;
-  lastState?: ContainerStateView;
-}
-
-interface PodView {
-  metadata: KubeObject["metadata"];
-  spec?: {
-    nodeName?: string;
-    containers?: { name: string }[];
-    initContainers?: { name: string; restartPolicy?: string }[];
-    readinessGates?: { conditionType: string }[];
-  };
-  status?: {
-    phase?: string;
-    reason?: string;
-    podIP?: string;
-    podIPs?: { ip: string }[];
-    nominatedNodeName?: string;
-    conditions?: { type: string; status: string; reason?: string }[];
-    initContainerStatuses?: ContainerStatusView[];
-    containerStatuses?: ContainerStatusView[];
-  };
-}
 
 /** Why a node controller marks pods of an unreachable node (node.NodeUnreachablePodReason). */
 const NODE_UNREACHABLE_REASON = "NodeLost";
 
-function hasCondition(pod: PodView, type: string): boolean {
+function hasCondition(pod: Pod, type: string): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === type && c.status === "True");
 }
 
 /** A restartable init container is a sidecar: it keeps running beside the app containers. */
-function isSidecar(pod: PodView, name: string): boolean {
+function isSidecar(pod: Pod, name: string): boolean {
   return (pod.spec?.initContainers ?? []).some((c) => c.name === name && c.restartPolicy === "Always");
 }
 
-function finishedAt(s: ContainerStatusView): number | undefined {
+function finishedAt(s: ContainerStatus): number | undefined {
   const t = s.lastState?.terminated?.finishedAt;
   const ms = t ? Date.parse(t) : Number.NaN;
   return Number.isNaN(ms) ? undefined : ms;
@@ -67,7 +32,7 @@ function later(a: number | undefined, b: number | undefined): number | undefined
   return Math.max(a, b);
 }
 
-function terminatedText(t: NonNullable<ContainerStateView["terminated"]>, prefix: string): string {
+function terminatedText(t: NonNullable<ContainerState["terminated"]>, prefix: string): string {
   if (t.reason) return prefix + t.reason;
   if (t.signal) return `${prefix}Signal:${t.signal}`;
   return `${prefix}ExitCode:${t.exitCode ?? 0}`;
@@ -82,7 +47,7 @@ interface PodSummary {
 }
 
 /** The READY, STATUS and RESTARTS of a pod, computed as kubectl users know them. */
-export function summarizePod(pod: PodView): PodSummary {
+export function summarizePod(pod: Pod): PodSummary {
   const status = pod.status ?? {};
   const initSpecs = pod.spec?.initContainers ?? [];
   const total =
@@ -129,7 +94,7 @@ export function summarizePod(pod: PodView): PodSummary {
     const cs = status.containerStatuses ?? [];
     // From the last container to the first, so the first container's state has the last word.
     for (let i = cs.length - 1; i >= 0; i--) {
-      const c = cs[i] as ContainerStatusView;
+      const c = cs[i] as ContainerStatus;
       restarts += c.restartCount ?? 0;
       lastRestart = later(lastRestart, finishedAt(c));
       const term = c.state?.terminated;
@@ -151,7 +116,7 @@ export function summarizePod(pod: PodView): PodSummary {
   return { ready, total, reason, restarts, lastRestart };
 }
 
-function readinessGates(pod: PodView): string {
+function readinessGates(pod: Pod): string {
   const gates = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return "<none>";
   const conditions = pod.status?.conditions ?? [];
@@ -182,7 +147,7 @@ export const podPrinter: Printer = {
     }),
   ],
   cells(obj, now) {
-    const pod = obj as PodView;
+    const pod = obj as Pod;
     const s = summarizePod(pod);
     const restarts =
       s.restarts !== 0 && s.lastRestart !== undefined
@@ -202,7 +167,7 @@ export const podPrinter: Printer = {
     ];
   },
   conditions(obj) {
-    const phase = (obj as PodView).status?.phase;
+    const phase = (obj as Pod).status?.phase;
     if (phase === "Succeeded")
       return [
         {

@@ -1,20 +1,10 @@
 // ReplicaSets: NAME DESIRED CURRENT READY AGE, wide CONTAINERS IMAGES SELECTOR (printReplicaSet).
 
-import type { KubeObject, LabelSelector } from "../../api/meta.js";
-import { type ContainerView, containerCells, formatLabelSelector } from "./containers.js";
+import type { ReplicaSet } from "../../api/apps-v1.js";
+import { containerCells, formatLabelSelector } from "./containers.js";
 import { CONTAINERS_COLUMN, IMAGES_COLUMN } from "./deployments.js";
 import { formatAge } from "./human-duration.js";
 import { AGE_COLUMN, column, NAME_COLUMN, type Printer } from "./printer.js";
-
-interface ReplicaSetView {
-  metadata: KubeObject["metadata"];
-  spec?: {
-    replicas?: number;
-    selector?: LabelSelector;
-    template?: { spec?: { containers?: ContainerView[] } };
-  };
-  status?: { replicas?: number; readyReplicas?: number };
-}
 
 export const replicaSetPrinter: Printer = {
   columns: [
@@ -28,7 +18,7 @@ export const replicaSetPrinter: Printer = {
     column("Selector", "string", "Label query over the pods this replica set manages.", { priority: 1 }),
   ],
   cells(obj, now) {
-    const rs = obj as ReplicaSetView;
+    const rs = obj as ReplicaSet;
     const [names, images] = containerCells(rs.spec?.template?.spec?.containers);
     return [
       rs.metadata.name ?? "",

@@ -1,7 +1,7 @@
 // Secrets: NAME TYPE DATA AGE (printSecret). The API server defaults type to Opaque, so an empty
 // cell means the object came from somewhere that skipped defaulting.
 
-import type { KubeObject } from "../../api/meta.js";
+import type { Secret } from "../../api/core-v1.js";
 import { formatAge } from "./human-duration.js";
 import { AGE_COLUMN, column, keyCount, NAME_COLUMN, type Printer } from "./printer.js";
 
@@ -12,10 +12,11 @@ export const secretPrinter: Printer = {
     column("Data", "string", "Number of keys in data."),
     AGE_COLUMN,
   ],
-  cells(obj: KubeObject, now) {
+  cells(o, now) {
+    const obj = o as Secret;
     return [
       obj.metadata.name ?? "",
-      typeof obj.type === "string" ? obj.type : "",
+      obj.type ?? "",
       keyCount(obj.data),
       formatAge(obj.metadata.creationTimestamp, now),
     ];
