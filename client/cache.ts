@@ -40,8 +40,20 @@ export class Indexer<T extends KubeObject> implements Store<T> {
   /** index name → indexed value → keys */
   private readonly indices = new Map<string, Map<string, Set<string>>>();
 
-  constructor(private readonly indexers: Indexers<T> = {}) {
-    for (const name of Object.keys(indexers)) this.indices.set(name, new Map());
+  private readonly indexers: Indexers<T> = {};
+
+  constructor(indexers: Indexers<T> = {}) {
+    this.addIndexers(indexers);
+  }
+
+  /** Declares more indexes; objects already cached are indexed at once. Redeclaring a name is an error. */
+  addIndexers(indexers: Indexers<T>): void {
+    for (const [name, fn] of Object.entries(indexers)) {
+      if (this.indices.has(name)) throw new Error(`index "${name}" already exists`);
+      this.indices.set(name, new Map());
+      this.indexers[name] = fn;
+      for (const [key, obj] of this.items) this.indexUnder(name, key, obj);
+    }
   }
 
   get size(): number {
@@ -86,13 +98,15 @@ export class Indexer<T extends KubeObject> implements Store<T> {
   }
 
   private index(key: string, obj: T): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const index = this.indices.get(name)!;
-      for (const v of fn(obj)) {
-        const keys = index.get(v) ?? new Set<string>();
-        keys.add(key);
-        index.set(v, keys);
-      }
+    for (const name of Object.keys(this.indexers)) this.indexUnder(name, key, obj);
+  }
+
+  private indexUnder(name: string, key: string, obj: T): void {
+    const index = this.indices.get(name)!;
+    for (const v of this.indexers[name]!(obj)) {
+      const keys = index.get(v) ?? new Set<string>();
+      keys.add(key);
+      index.set(v, keys);
     }
   }
 

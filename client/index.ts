@@ -39,6 +39,7 @@ export {
   type ListerWatcher,
   listerWatcherFor,
 } from "./informer.js";
+export { InformerFactory, type InformerFactoryOptions, type InformerScope } from "./informer-factory.js";
 export {
   type ClientConfig,
   clientConfigFrom,

@@ -108,6 +108,11 @@ export class Informer<T extends KubeObject> {
     return this.indexer;
   }
 
+  /** Adds indexes (for example when a second controller shares this informer); cached objects are indexed at once. */
+  addIndexers(indexers: Indexers<T>): void {
+    this.indexer.addIndexers(indexers);
+  }
+
   /** Registers handlers; if the cache is already filled, they first get an add for every object. */
   addEventHandler(h: EventHandlers<T>): () => void {
     this.handlers.add(h);
@@ -185,8 +190,10 @@ export class Informer<T extends KubeObject> {
       const started = this.clock.now();
       let delivered = 0;
       try {
-        // A random server-side timeout (5–10 min, as client-go) spreads reconnects of many clients.
-        const timeoutSeconds = Math.floor(300 * (1 + this.random()));
+        // A random server-side timeout spreads the reconnects of many clients. client-go picks 5–10
+        // min; we stay under 5 min because Node's fetch (undici) drops a response body that has
+        // been silent for 300 s, and a quiet resource without bookmarks would look like a failure.
+        const timeoutSeconds = Math.floor(150 + 135 * this.random());
         const events = this.lw.watch({
           resourceVersion: this.rv,
           allowWatchBookmarks: true,
