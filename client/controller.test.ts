@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { KubeObject } from "../api/meta.js";
 import { FakeClock } from "./clock.js";
-import { Controller, queueActionFor, type ReconcileOutcome, type ReconcileResult } from "./controller.js";
+import {
+  Controller,
+  enqueueOnEvents,
+  queueActionFor,
+  type ReconcileOutcome,
+  type ReconcileResult,
+} from "./controller.js";
 import { ItemExponentialFailureRateLimiter } from "./workqueue/rate-limiters.js";
 import { RateLimitingWorkQueue } from "./workqueue/rate-limiting-queue.js";
 
@@ -146,4 +153,25 @@ test("stop aborts the signal given to running reconciles and waits for them", as
   await run;
   c.enqueue("y");
   assert.equal(c.queue.len(), 0, "no keys accepted after stop");
+});
+
+test("informer events enqueue the object's key, or the keys the mapping gives", () => {
+  const queued: string[] = [];
+  const sink = { enqueue: (k: string) => void queued.push(k) };
+  const pod = (owner: string): KubeObject => ({
+    metadata: {
+      namespace: "ns",
+      name: "p",
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: owner, uid: owner }],
+    },
+  });
+  const own = enqueueOnEvents(sink);
+  own.onAdd?.(pod("rs1"), true);
+  own.onDelete?.(pod("rs1"), false);
+  const byOwner = enqueueOnEvents(sink, (p) =>
+    (p.metadata.ownerReferences ?? []).map((o) => `${p.metadata.namespace}/${o.name}`),
+  );
+  byOwner.onUpdate?.(pod("rs1"), pod("rs2"));
+  byOwner.onUpdate?.(pod("rs2"), pod("rs2"));
+  assert.deepEqual(queued, ["ns/p", "ns/p", "ns/rs1", "ns/rs2", "ns/rs2"]);
 });

@@ -8,8 +8,14 @@
 //   throws                         → addRateLimited (retry with per-key exponential backoff)
 //
 // The same key is never reconciled by two workers at once (the queue's contract).
+//
+// Wiring, as in sample-controller: informer handlers enqueue keys (`enqueueOnEvents`), wait for the
+// informers to sync, then `run()` the workers, so that no reconcile reads a half-filled cache.
 
+import type { KubeObject } from "../api/meta.js";
+import { objectKey } from "./cache.js";
 import { type Clock, realClock } from "./clock.js";
+import type { EventHandlers } from "./informer.js";
 import { type RateLimitingQueue, RateLimitingWorkQueue } from "./workqueue/rate-limiting-queue.js";
 
 // `void` so that a plain `async (key) => { ... }` is a valid reconciler.
@@ -144,4 +150,24 @@ export class Controller {
       durationMs: this.clock.now() - started,
     });
   }
+}
+
+/**
+ * Informer handlers that queue keys on every add, update and delete: the usual glue between an
+ * informer and a controller. `keysOf` maps an object to the keys to reconcile: the object itself by
+ * default, or for instance its controlling owner. An update queues the keys of the old and the new
+ * state, so a change of owner reaches both.
+ */
+export function enqueueOnEvents<T extends KubeObject>(
+  controller: Pick<Controller, "enqueue">,
+  keysOf: (obj: T) => string[] = (obj) => [objectKey(obj)],
+): EventHandlers<T> {
+  const enqueue = (...objs: T[]) => {
+    for (const key of new Set(objs.flatMap(keysOf))) controller.enqueue(key);
+  };
+  return {
+    onAdd: (obj) => enqueue(obj),
+    onUpdate: (oldObj, newObj) => enqueue(oldObj, newObj),
+    onDelete: (obj) => enqueue(obj),
+  };
 }

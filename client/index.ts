@@ -17,6 +17,7 @@ export {
   Controller,
   type ControllerObserver,
   type ControllerOptions,
+  enqueueOnEvents,
   type QueueAction,
   queueActionFor,
   type ReconcileOutcome,
