@@ -30,6 +30,9 @@ async function rejectsWith(
   return err;
 }
 
+/** Runs until SIGTERM, then exits 143. */
+const politeCommand = ["sh", "-c", "trap 'exit 143' TERM; sleep 1000 & wait"];
+
 export function backendConformance(backend: BackendName): void {
   describe(`runtime conformance: ${backend} backend`, () => {
     let shim: TestRuntimeShim;
@@ -200,7 +203,8 @@ export function backendConformance(backend: BackendName): void {
 
     test("stop: SIGTERM ends a cooperative container at once; one that ignores it is killed after the timeout", async () => {
       const pod = await runPod();
-      const polite = await runContainer(pod, "polite", ["sleep", "1000"]);
+      // A shell that exits on SIGTERM (a bare `sleep` as PID 1 of a pid namespace ignores it, as in Kubernetes).
+      const polite = await runContainer(pod, "polite", politeCommand);
       const stubborn = await runContainer(pod, "stubborn", [
         "sh",
         "-c",
@@ -278,7 +282,7 @@ export function backendConformance(backend: BackendName): void {
 
     test("restart: the shim finds its sandboxes again and reports containers that exited while it was down", async () => {
       const pod = await runPod();
-      const keeps = await runContainer(pod, "keeps-running", ["sleep", "1000"]);
+      const keeps = await runContainer(pod, "keeps-running", politeCommand);
       const ends = await runContainer(pod, "ends-while-down", ["sh", "-c", "sleep 1; exit 7"]);
       await shim.restart();
       const s = await exited(ends);

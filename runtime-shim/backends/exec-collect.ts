@@ -7,7 +7,7 @@ import type { ExecResult } from "./backend.js";
 
 export function runCollect(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number },
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; onTimeout?: () => void },
 ): Promise<ExecResult> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), {
@@ -23,6 +23,7 @@ export function runCollect(
       options.timeoutMs > 0
         ? setTimeout(() => {
             timedOut = true;
+            options.onTimeout?.();
             try {
               process.kill(-child.pid!, "SIGKILL");
             } catch {}

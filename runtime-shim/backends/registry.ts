@@ -14,8 +14,10 @@ export async function createBackend(name: BackendName, options: BackendOptions):
   switch (name) {
     case "process":
       return new ProcessBackend();
-    case "runc":
-      throw new Error(`backend runc is not available yet (root ${options.root})`);
+    case "runc": {
+      const { RuncBackend } = await import("./runc/index.js");
+      return RuncBackend.create(options);
+    }
   }
 }
 

@@ -104,10 +104,12 @@ function main(dir: string): void {
     clearInterval(pidPoll);
     const finishedAt = Number(nowNanos());
     if (!started) {
-      const said = beforeStart
+      // runc explains itself in a logrus line: time="..." level=error msg="..."
+      const raw = beforeStart
         .map((b) => b.chunk.toString())
         .join("")
         .trim();
+      const said = /msg="((?:[^"\\]|\\.)*)"/.exec(raw)?.[1]?.replace(/\\"/g, '"') ?? raw;
       const reason = spawnError
         ? `${spawnError.message}`
         : said || `exited with code ${code} before starting`;

@@ -1,0 +1,161 @@
+// The runc backend: one OCI bundle per container (config.json from oci/container-spec.ts, an
+// overlayfs rootfs over the image), one network namespace per pod, a cgroup v1 cgroup per container.
+// `runc run --keep` in the foreground, under the container monitor, is the container's parent, so the
+// exit status is exact, stdio reaches the CRI log, and the cgroup outlives the process long enough
+// for the monitor to read whether the OOM killer ended it.
+
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { containerSpec } from "../../oci/container-spec.js";
+import type { ContainerRecord, SandboxRecord } from "../../store.js";
+import { Undo } from "../../undo.js";
+import type { Backend, ExecResult, Launch, Usage } from "../backend.js";
+import { runCollect } from "../exec-collect.js";
+import { assertCgroupV1, cgroupsPath, oomCounter, readUsage, removeCgroups } from "./cgroups.js";
+import { createNetns, deleteNetns, netnsPath } from "./netns.js";
+import { mountRootfs, unmountRootfs } from "./rootfs.js";
+
+const run = promisify(execFile);
+
+export interface RuncOptions {
+  /** The shim's root; runc keeps its state in <root>/runc and bundles live in <root>/containers/<id>. */
+  root: string;
+  runc?: string;
+}
+
+export class RuncBackend implements Backend {
+  readonly name = "runc" as const;
+  readonly enforcesLimits = true;
+  private readonly runc: string;
+  private readonly stateDir: string;
+  private readonly containersDir: string;
+
+  private constructor(options: RuncOptions) {
+    this.runc = options.runc ?? "runc";
+    this.stateDir = join(options.root, "runc");
+    this.containersDir = join(options.root, "containers");
+    mkdirSync(this.stateDir, { recursive: true });
+  }
+
+  static async create(options: RuncOptions): Promise<RuncBackend> {
+    assertCgroupV1();
+    if (process.getuid?.() !== 0)
+      throw new Error("the runc backend needs root; use --backend process otherwise");
+    return new RuncBackend(options);
+  }
+
+  async runSandbox(sandbox: SandboxRecord): Promise<{ ip: string }> {
+    if (!sandbox.hostNetwork) createNetns(sandbox.id);
+    return { ip: "" };
+  }
+
+  async stopSandbox(sandbox: SandboxRecord): Promise<void> {
+    deleteNetns(sandbox.id);
+  }
+
+  async createContainer(
+    ctr: ContainerRecord,
+    sandbox: SandboxRecord,
+    rootfs: string | undefined,
+  ): Promise<void> {
+    if (!rootfs) throw new Error(`container ${ctr.id} has no image rootfs`);
+    const dir = this.bundle(ctr.id);
+    await new Undo().run(async (undo) => {
+      undo.add(() => unmountRootfs(dir, join(dir, "rootfs")));
+      mountRootfs(rootfs, dir, join(dir, "rootfs"));
+      const spec = containerSpec(ctr, sandbox, {
+        netnsPath: sandbox.hostNetwork ? "" : netnsPath(sandbox.id),
+        cgroupsPath: cgroupsPath(ctr.id),
+      });
+      writeFileSync(join(dir, "config.json"), JSON.stringify(spec, null, 2));
+    });
+  }
+
+  async launch(ctr: ContainerRecord): Promise<Launch> {
+    const pidFile = join(this.bundle(ctr.id), "runc.pid");
+    rmSync(pidFile, { force: true });
+    return {
+      argv: [
+        this.runc,
+        "--root",
+        this.stateDir,
+        "run",
+        "--keep",
+        "--bundle",
+        this.bundle(ctr.id),
+        "--pid-file",
+        pidFile,
+        ctr.id,
+      ],
+      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+      cwd: this.bundle(ctr.id),
+      pidFile,
+      oomCounter: oomCounter(ctr.id),
+    };
+  }
+
+  async kill(ctr: ContainerRecord, signal: NodeJS.Signals): Promise<void> {
+    try {
+      await run(this.runc, [
+        "--root",
+        this.stateDir,
+        "kill",
+        ...(signal === "SIGKILL" ? ["--all"] : []),
+        ctr.id,
+        signal,
+      ]);
+    } catch (e) {
+      const msg = String((e as { stderr?: string }).stderr ?? e);
+      // The container may have exited on its own in the meantime.
+      if (!/not running|does not exist|container not running|process already finished/.test(msg))
+        throw new Error(`runc kill: ${msg.trim()}`);
+    }
+  }
+
+  async execSync(ctr: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    const pidFile = join(this.bundle(ctr.id), `exec-${process.hrtime.bigint()}.pid`);
+    try {
+      return await runCollect(
+        [this.runc, "--root", this.stateDir, "exec", "--pid-file", pidFile, ctr.id, ...cmd],
+        {
+          timeoutMs,
+          // runc exec cannot pass SIGKILL on, so a timed-out command is killed by its own pid.
+          onTimeout: () => killPidFile(pidFile),
+        },
+      );
+    } finally {
+      rmSync(pidFile, { force: true });
+    }
+  }
+
+  async stats(ctr: ContainerRecord): Promise<Usage> {
+    const u = readUsage(ctr.id);
+    return { cpuNanos: u.cpuNanos, memoryWorkingSetBytes: u.workingSetBytes };
+  }
+
+  async removeContainer(ctr: ContainerRecord): Promise<void> {
+    try {
+      await run(this.runc, ["--root", this.stateDir, "delete", "--force", ctr.id]);
+    } catch {
+      // Never created, or already deleted when `runc run` ended.
+    }
+    const dir = this.bundle(ctr.id);
+    unmountRootfs(dir, join(dir, "rootfs"));
+    removeCgroups(ctr.id);
+  }
+
+  private bundle(id: string): string {
+    return join(this.containersDir, id);
+  }
+}
+
+function killPidFile(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    if (pid > 0) process.kill(pid, "SIGKILL");
+  } catch {
+    // Not started yet, or already gone.
+  }
+}

@@ -1,0 +1,131 @@
+// The runc backend: the shared conformance suite, plus what only real isolation can show —
+// the memory limit OOM-kills (exit 137, reason OOMKilled), the pod's containers share a network
+// namespace, volumes are shared and read-only where asked, and the rootfs is the image's.
+
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ContainerState } from "../../../proto/runtime/v1/index.js";
+import { startRuntimeShim, type TestRuntimeShim, waitFor } from "../../../testing/index.js";
+import { backendConformance } from "../backend.case.js";
+
+backendConformance("runc");
+
+describe("runc backend: isolation and limits", () => {
+  let shim: TestRuntimeShim;
+  let pod: string;
+
+  before(async () => {
+    shim = await startRuntimeShim({ backend: "runc" });
+    await shim.image.PullImage({ image: { image: "busybox" } });
+    pod = (
+      await shim.runtime.RunPodSandbox({
+        config: {
+          metadata: { name: "iso", namespace: "default", uid: "iso-uid" },
+          hostname: "iso-host",
+          logDirectory: join(shim.dir, "logs"),
+        },
+      })
+    ).podSandboxId!;
+  });
+  after(async () => {
+    await shim?.stop();
+  });
+
+  async function run(name: string, command: string[], extra: object = {}): Promise<string> {
+    const { containerId } = await shim.runtime.CreateContainer({
+      podSandboxId: pod,
+      config: { metadata: { name }, image: { image: "busybox" }, command, logPath: `${name}.log`, ...extra },
+    });
+    await shim.runtime.StartContainer({ containerId });
+    return containerId!;
+  }
+
+  const exited = (id: string) =>
+    waitFor(
+      async () => {
+        const s = (await shim.runtime.ContainerStatus({ containerId: id })).status!;
+        return s.state === ContainerState.CONTAINER_EXITED ? s : undefined;
+      },
+      { timeoutMs: 20_000, what: `container ${id} to exit` },
+    );
+
+  test("over the memory limit the container is OOM-killed: exit 137, reason OOMKilled", async () => {
+    // Reading /dev/zero through `tail` buffers everything, since there is no newline: memory grows
+    // until the 16 MiB limit is hit.
+    const id = await run("hog", ["sh", "-c", "tail /dev/zero"], {
+      linux: { resources: { memoryLimitInBytes: 16 * 1024 * 1024 } },
+    });
+    const s = await exited(id);
+    assert.equal(s.exitCode, 137);
+    assert.equal(s.reason, "OOMKilled");
+  });
+
+  test("the pod's containers share one network namespace, not the host's; the rootfs is the image's", async () => {
+    const server = await run("server", [
+      "sh",
+      "-c",
+      "echo pong > /var/www/index.html; exec httpd -f -p 8080 -h /var/www",
+    ]);
+    const client = await run("client", ["sleep", "1000"]);
+    const r = await waitFor(
+      async () => {
+        const out = await shim.runtime.ExecSync({
+          containerId: client,
+          cmd: ["wget", "-q", "-O", "-", "http://127.0.0.1:8080/"],
+          timeout: 5,
+        });
+        return Buffer.from(out.stdout!).toString().includes("pong") ? out : undefined;
+      },
+      { timeoutMs: 10_000, what: "the server container to answer on the pod's loopback" },
+    );
+    assert.equal(r.exitCode, 0);
+    const hostname = await shim.runtime.ExecSync({ containerId: server, cmd: ["hostname"] });
+    assert.equal(Buffer.from(hostname.stdout!).toString().trim(), "iso-host");
+    const links = await shim.runtime.ExecSync({ containerId: server, cmd: ["ip", "-o", "link"] });
+    assert.deepEqual(
+      Buffer.from(links.stdout!)
+        .toString()
+        .trim()
+        .split("\n")
+        .map((l) => l.split(":")[1]!.trim()),
+      ["lo"],
+      "a pod sees only its own loopback until CNI attaches it",
+    );
+    const os = await shim.runtime.ExecSync({
+      containerId: server,
+      cmd: ["ls", "/bin/busybox", "/usr/bin/wget"],
+    });
+    assert.equal(os.exitCode, 0);
+    const hostDir = await shim.runtime.ExecSync({ containerId: server, cmd: ["ls", shim.dir] });
+    assert.notEqual(hostDir.exitCode, 0, "the host's files are not visible in the container");
+  });
+
+  test("volumes: a shared directory between containers, read-only where asked", async () => {
+    const vol = join(shim.dir, "vol");
+    mkdirSync(vol);
+    writeFileSync(join(vol, "seed"), "from host\n");
+    const mounts = (readonly: boolean) => ({ mounts: [{ containerPath: "/data", hostPath: vol, readonly }] });
+    const writer = await run("writer", ["sh", "-c", "echo written > /data/out; sleep 1000"], mounts(false));
+    const reader = await run("reader", ["sleep", "1000"], mounts(true));
+    const read = await waitFor(
+      async () => {
+        const r = await shim.runtime.ExecSync({
+          containerId: reader,
+          cmd: ["cat", "/data/out", "/data/seed"],
+        });
+        return r.exitCode === 0 ? Buffer.from(r.stdout!).toString() : undefined;
+      },
+      { timeoutMs: 10_000, what: "the reader to see the writer's file" },
+    );
+    assert.equal(read, "written\nfrom host\n");
+    const denied = await shim.runtime.ExecSync({
+      containerId: reader,
+      cmd: ["sh", "-c", "echo x > /data/y"],
+    });
+    assert.notEqual(denied.exitCode, 0, "a read-only mount refuses writes");
+    assert.match(Buffer.from(denied.stderr!).toString(), /Read-only file system/);
+    await shim.runtime.StopContainer({ containerId: writer, timeout: 0 });
+  });
+});
