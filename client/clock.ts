@@ -87,6 +87,14 @@ export class FakeClock implements Clock {
     this.current = target;
   }
 
+  /**
+   * Moves time forward without firing timers, as a process whose event loop was blocked sees it:
+   * overdue timers fire at the next `advance`.
+   */
+  stall(ms: number): void {
+    this.current += ms;
+  }
+
   private notify(): void {
     const ready = this.waiters.filter((w) => this.timers.length >= w.n);
     this.waiters = this.waiters.filter((w) => this.timers.length < w.n);

@@ -200,6 +200,24 @@ test("onStartedLeading's signal aborts when leadership ends", async () => {
   await a.done;
 });
 
+test("a leader whose renewals stall (not fail) reports itself unhealthy", async () => {
+  const w = world();
+  const a = w.candidate("a");
+  await w.drive(500);
+  assert.equal(a.e.healthy(1000), true);
+  // A blocked event loop: time passes but no timer fires, so the renew loop cannot notice.
+  w.clock.stall(17_000);
+  assert.equal(a.e.isLeader(), true);
+  assert.equal(a.e.healthy(1000), false, "believes it leads, lease long expired");
+  assert.equal(a.e.healthy(3000), true, "within the tolerance");
+  w.clock.advance(0);
+  await w.drive(100);
+  a.stop.abort();
+  await w.drive(100);
+  await a.done;
+  assert.equal(a.e.healthy(0), true, "not leading is healthy");
+});
+
 test("settings that would allow two leaders are refused", () => {
   const base = { api: new FakeLeases().clientFor(), lease: { name: "x" }, identity: "a" };
   const callbacks = { onStartedLeading: () => {}, onStoppedLeading: () => {} };

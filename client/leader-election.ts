@@ -95,6 +95,8 @@ export class LeaderElector {
   private readonly name: string;
   private leading = false;
   private observedHolder: string | undefined;
+  /** Clock time of our last successful create/take-over/renew. */
+  private lastRenewAt = 0;
 
   constructor(config: LeaderElectionConfig) {
     this.cfg = {
@@ -114,6 +116,16 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * For /healthz: false when we believe we lead but have not renewed for longer than the lease
+   * duration plus `toleranceMs` — the renew loop is stuck (event loop blocked, deadlock) and another
+   * process may already lead. Not leading is healthy.
+   */
+  healthy(toleranceMs = 20_000): boolean {
+    if (!this.leading) return true;
+    return this.cfg.clock.now() - this.lastRenewAt <= this.cfg.leaseDurationMs + toleranceMs;
   }
 
   /** The holder seen in the lease at the last look, if any. */
@@ -202,6 +214,7 @@ export class LeaderElector {
             spec: ours,
           }),
         );
+        this.lastRenewAt = now;
         return true;
       } catch (err) {
         return isAlreadyExists(err) ? false : this.failed(err);
@@ -222,6 +235,7 @@ export class LeaderElector {
       : { ...spec, ...ours, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
     try {
       this.observe(await api.update({ ...current, spec: next }));
+      this.lastRenewAt = now;
       return true;
     } catch (err) {
       return isConflict(err) ? false : this.failed(err);
