@@ -297,6 +297,17 @@ export interface VolumeSource {
   persistentVolumeClaim?: PersistentVolumeClaimVolumeSource;
 }
 
+/** The members of the VolumeSource union, in Kubernetes' order. */
+export const VOLUME_SOURCES = [
+  "emptyDir",
+  "hostPath",
+  "configMap",
+  "secret",
+  "downwardAPI",
+  "projected",
+  "persistentVolumeClaim",
+] as const satisfies readonly (keyof VolumeSource)[];
+
 export interface Volume extends VolumeSource {
   name: string;
 }

@@ -7,15 +7,16 @@
 
 import type { DeploymentSpec, ReplicaSetSpec } from "./apps-v1.js";
 import { CATALOG } from "./catalog/index.js";
-import type {
-  Container,
-  HTTPGetAction,
-  LifecycleHandler,
-  NodeStatus,
-  PodSpec,
-  PodTemplateSpec,
-  Probe,
-  Volume,
+import {
+  type Container,
+  type HTTPGetAction,
+  type LifecycleHandler,
+  type NodeStatus,
+  type PodSpec,
+  type PodTemplateSpec,
+  type Probe,
+  VOLUME_SOURCES,
+  type Volume,
 } from "./core-v1.js";
 import type { KubeObject } from "./meta.js";
 import { Quantity } from "./quantity.js";
@@ -141,18 +142,8 @@ function defaultHTTPGet(a: HTTPGetAction): void {
 const DEFAULT_MODE = 0o644;
 
 function defaultVolume(v: Volume): void {
-  const sources = [
-    "emptyDir",
-    "hostPath",
-    "configMap",
-    "secret",
-    "downwardAPI",
-    "projected",
-    "persistentVolumeClaim",
-  ];
   // A volume with no source is an emptyDir (SetDefaults_Volume).
-  if (!sources.some((s) => v[s as keyof Volume] !== undefined && v[s as keyof Volume] !== null))
-    v.emptyDir = {};
+  if (!VOLUME_SOURCES.some((s) => v[s] !== undefined && v[s] !== null)) v.emptyDir = {};
   if (v.hostPath) v.hostPath.type ??= "";
   if (v.configMap) v.configMap.defaultMode ??= DEFAULT_MODE;
   if (v.secret) v.secret.defaultMode ??= DEFAULT_MODE;
