@@ -1,9 +1,10 @@
 // Defaulting: what the API server fills in before validation and storage, so that what users read
 // back matches a real cluster. Mirrors SetDefaults_* in pkg/apis/core/v1/defaults.go and
-// pkg/apis/apps/v1/defaults.go, plus two values real clusters show that come from elsewhere:
-// priority 0 / preemptionPolicy (the Priority admission plugin without a PriorityClass) and the
-// Namespace "kubernetes" finalizer (the namespace strategy). Quantities are rewritten in their
-// canonical form ("1000m" → "1", 2 → "2"), as Kubernetes' serializer does.
+// pkg/apis/apps/v1/defaults.go, plus values real clusters show that come from elsewhere:
+// priority 0 / preemptionPolicy (the Priority admission plugin without a PriorityClass), the
+// Namespace "kubernetes" finalizer (the namespace strategy) and Secret.stringData folded into data
+// (the v1 conversion). Quantities are rewritten in their canonical form ("1000m" → "1", 2 → "2"),
+// as Kubernetes' serializer does.
 
 import type { DeploymentSpec, ReplicaSetSpec } from "./apps-v1.js";
 import { CATALOG } from "./catalog/index.js";
@@ -15,6 +16,7 @@ import {
   type PodSpec,
   type PodTemplateSpec,
   type Probe,
+  type Secret,
   VOLUME_SOURCES,
   type Volume,
 } from "./core-v1.js";
@@ -37,7 +39,7 @@ export function applyDefaults(kind: string, obj: KubeObject): void {
       if (obj.spec) defaultReplicaSetSpec(obj.spec as ReplicaSetSpec);
       break;
     case "Secret":
-      obj.type ||= "Opaque";
+      defaultSecret(obj as Secret);
       break;
     case "Namespace": {
       obj.spec ??= {};
@@ -54,6 +56,20 @@ export function applyDefaults(kind: string, obj: KubeObject): void {
   }
   const root = RESOURCES.find((r) => r.kind === kind)?.schema;
   if (root) canonicalizeQuantities(root, obj);
+}
+
+/**
+ * type Opaque, and stringData folded into data (base64), as the v1→internal conversion does:
+ * stringData is write-only and wins over data for the same key.
+ */
+function defaultSecret(secret: Secret): void {
+  secret.type ||= "Opaque";
+  if (secret.stringData) {
+    secret.data ??= {};
+    for (const [k, v] of Object.entries(secret.stringData))
+      secret.data[k] = Buffer.from(String(v)).toString("base64");
+    delete secret.stringData;
+  }
 }
 
 function defaultDeploymentSpec(spec: DeploymentSpec): void {
