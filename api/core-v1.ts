@@ -195,6 +195,7 @@ export interface Container {
   envFrom?: EnvFromSource[];
   env?: EnvVar[];
   resources?: ResourceRequirements;
+  resizePolicy?: { resourceName: string; restartPolicy: "NotRequired" | "RestartContainer" }[];
   /** Only "Always" (a sidecar init container, KEP-753). */
   restartPolicy?: "Always";
   volumeMounts?: VolumeMount[];
@@ -428,6 +429,8 @@ export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[];
   containers: Container[];
+  /** Debug containers, added only through pods/ephemeralcontainers (never on create). */
+  ephemeralContainers?: (Container & { targetContainerName?: string })[];
   restartPolicy?: RestartPolicy;
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
@@ -462,6 +465,8 @@ export interface PodSpec {
   setHostnameAsFQDN?: boolean;
   os?: { name: "linux" | "windows" };
   hostUsers?: boolean;
+  /** While any gate remains the scheduler leaves the pod alone (KEP-3521). */
+  schedulingGates?: { name: string }[];
 }
 
 export interface ContainerStateWaiting {

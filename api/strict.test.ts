@@ -5,13 +5,25 @@ import { CATALOG } from "./catalog/index.js";
 import { RESOURCES } from "./resources.js";
 import type { FieldSchema } from "./schema.js";
 import { checkAgainstSchema, findDuplicateKeys } from "./strict.js";
-import { DEPLOYMENT_YAML, POD_YAML } from "./testdata/manifests.js";
+import {
+  DEPLOYMENT_YAML,
+  KUBECTL_CREATE_DEPLOYMENT,
+  KUBECTL_RUN_POD,
+  POD_YAML,
+  RECORDED_EVENT,
+} from "./testdata/manifests.js";
 
 const POD = "io.k8s.api.core.v1.Pod";
 
 test("real-world Deployment and Pod manifests decode with no problems", () => {
   assert.deepEqual(checkAgainstSchema("io.k8s.api.apps.v1.Deployment", parse(DEPLOYMENT_YAML)), []);
   assert.deepEqual(checkAgainstSchema(POD, parse(POD_YAML)), []);
+});
+
+test("objects kubectl and client-go generate decode with no problems", () => {
+  assert.deepEqual(checkAgainstSchema("io.k8s.api.apps.v1.Deployment", KUBECTL_CREATE_DEPLOYMENT), []);
+  assert.deepEqual(checkAgainstSchema(POD, KUBECTL_RUN_POD), []);
+  assert.deepEqual(checkAgainstSchema("io.k8s.api.core.v1.Event", RECORDED_EVENT), []);
 });
 
 test("unknown fields are reported by path, as strict decoding words them", () => {

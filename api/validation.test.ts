@@ -5,7 +5,13 @@ import type { Deployment } from "./apps-v1.js";
 import type { Pod } from "./core-v1.js";
 import { applyDefaults } from "./defaults.js";
 import type { KubeObject } from "./meta.js";
-import { DEPLOYMENT_YAML, POD_YAML } from "./testdata/manifests.js";
+import {
+  DEPLOYMENT_YAML,
+  KUBECTL_CREATE_DEPLOYMENT,
+  KUBECTL_RUN_POD,
+  POD_YAML,
+  RECORDED_EVENT,
+} from "./testdata/manifests.js";
 import { type FieldError, validateCreate, validateStatusUpdate, validateUpdate } from "./validation.js";
 
 const SUBDOMAIN_RULE =
@@ -32,6 +38,25 @@ const basePod = (): Pod =>
 test("the example Deployment and Pod validate cleanly", () => {
   assert.deepEqual(brief(validateCreate("Deployment", stored("Deployment", DEPLOYMENT_YAML))), []);
   assert.deepEqual(brief(validateCreate("Pod", stored("Pod", POD_YAML))), []);
+});
+
+test("objects kubectl generates itself validate cleanly after defaulting", () => {
+  const cases: [string, KubeObject][] = [
+    ["Deployment", KUBECTL_CREATE_DEPLOYMENT as unknown as KubeObject],
+    ["Pod", KUBECTL_RUN_POD as unknown as KubeObject],
+    ["Event", RECORDED_EVENT as unknown as KubeObject],
+  ];
+  for (const [kind, obj] of cases) assert.deepEqual(brief(validateCreate(kind, stored(kind, obj))), [], kind);
+});
+
+test("ephemeral containers and scheduling gates", () => {
+  const pod = basePod();
+  pod.spec!.ephemeralContainers = [{ name: "debug", image: "busybox" }];
+  pod.spec!.schedulingGates = [{ name: "example.com/wait" }, { name: "example.com/wait" }];
+  assert.deepEqual(brief(validateCreate("Pod", pod)), [
+    'spec.schedulingGates[1].name: Duplicate value: "example.com/wait"',
+    "spec.ephemeralContainers: Forbidden: cannot be set on create",
+  ]);
 });
 
 test("pod create rules give Kubernetes' paths, types and messages", () => {

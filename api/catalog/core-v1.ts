@@ -93,6 +93,9 @@ const C = {
   PodDNSConfig: core("PodDNSConfig"),
   PodDNSConfigOption: core("PodDNSConfigOption"),
   PodOS: core("PodOS"),
+  PodSchedulingGate: core("PodSchedulingGate"),
+  EphemeralContainer: core("EphemeralContainer"),
+  ContainerResizePolicy: core("ContainerResizePolicy"),
   LocalObjectReference: core("LocalObjectReference"),
   ContainerStatus: core("ContainerStatus"),
   ContainerState: core("ContainerState"),
@@ -135,6 +138,7 @@ const containerFields = {
   envFrom: listOf(ref(C.EnvFromSource)),
   env: mergeList(ref(C.EnvVar), "name"),
   resources: ref(C.ResourceRequirements),
+  resizePolicy: listOf(ref(C.ContainerResizePolicy)),
   restartPolicy: str,
   volumeMounts: mergeList(ref(C.VolumeMount), "mountPath"),
   livenessProbe: ref(C.Probe),
@@ -164,6 +168,7 @@ export const CORE_V1: readonly StructSchema[] = [
     {
       volumes: mergeList(ref(C.Volume), "name", "merge,retainKeys"),
       initContainers: mergeList(ref(C.Container), "name"),
+      ephemeralContainers: mergeList(ref(C.EphemeralContainer), "name"),
       containers: mergeList(ref(C.Container), "name"),
       restartPolicy: str,
       terminationGracePeriodSeconds: int,
@@ -198,6 +203,7 @@ export const CORE_V1: readonly StructSchema[] = [
       setHostnameAsFQDN: bool,
       os: ref(C.PodOS),
       hostUsers: bool,
+      schedulingGates: mergeList(ref(C.PodSchedulingGate), "name"),
     },
     ["containers"],
   ),
@@ -225,6 +231,7 @@ export const CORE_V1: readonly StructSchema[] = [
   struct(C.HostIP, { ip: str }),
   struct(C.PodTemplateSpec, { metadata: ref(META.ObjectMeta), spec: ref(C.PodSpec) }),
   struct(C.PodOS, { name: str }, ["name"]),
+  struct(C.PodSchedulingGate, { name: str }, ["name"]),
   struct(C.LocalObjectReference, { name: str }),
   struct(C.PodReadinessGate, { conditionType: str }, ["conditionType"]),
   struct(C.HostAlias, { ip: str, hostnames: stringList }),
@@ -237,6 +244,12 @@ export const CORE_V1: readonly StructSchema[] = [
 
   // ---- containers
   struct(C.Container, containerFields, ["name"]),
+  // kubectl debug adds these through pods/ephemeralcontainers; a Container plus the one it targets.
+  struct(C.EphemeralContainer, { ...containerFields, targetContainerName: str }, ["name"]),
+  struct(C.ContainerResizePolicy, { resourceName: str, restartPolicy: str }, [
+    "resourceName",
+    "restartPolicy",
+  ]),
   struct(C.ContainerPort, { name: str, hostPort: int, containerPort: int, protocol: str, hostIP: str }, [
     "containerPort",
   ]),

@@ -180,3 +180,56 @@ spec:
         sources:
           - serviceAccountToken: { path: token, expirationSeconds: 3600 }
 `;
+
+/** What `kubectl create deployment web --image=nginx` sends (client-side generated object). */
+export const KUBECTL_CREATE_DEPLOYMENT = {
+  kind: "Deployment",
+  apiVersion: "apps/v1",
+  metadata: { name: "web", creationTimestamp: null, labels: { app: "web" } },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: "web" } },
+    template: {
+      metadata: { creationTimestamp: null, labels: { app: "web" } },
+      spec: { containers: [{ name: "nginx", image: "nginx", resources: {} }] },
+    },
+    strategy: {},
+  },
+  status: {},
+};
+
+/** What `kubectl run p --image=busybox` sends. */
+export const KUBECTL_RUN_POD = {
+  kind: "Pod",
+  apiVersion: "v1",
+  metadata: { name: "p", creationTimestamp: null, labels: { run: "p" } },
+  spec: {
+    containers: [{ name: "p", image: "busybox", resources: {} }],
+    restartPolicy: "Always",
+    dnsPolicy: "ClusterFirst",
+  },
+  status: {},
+};
+
+/** A core/v1 Event as client-go's event recorder writes it. */
+export const RECORDED_EVENT = {
+  metadata: { name: "p.17c3f2a1b2c3d4e5", namespace: "default" },
+  involvedObject: {
+    kind: "Pod",
+    namespace: "default",
+    name: "p",
+    uid: "0b3c",
+    apiVersion: "v1",
+    resourceVersion: "12",
+  },
+  reason: "Scheduled",
+  message: "Successfully assigned default/p to n1",
+  source: { component: "default-scheduler" },
+  firstTimestamp: "2024-05-01T10:00:00Z",
+  lastTimestamp: "2024-05-01T10:00:00Z",
+  count: 1,
+  type: "Normal",
+  eventTime: null,
+  reportingComponent: "",
+  reportingInstance: "",
+};

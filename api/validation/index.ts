@@ -17,7 +17,7 @@ import {
 import type { FieldError } from "./field-error.js";
 import { validateNode, validateNodeStatusUpdate, validateNodeUpdate } from "./node.js";
 import { nameIsDNSSubdomain, validateObjectMeta } from "./object-meta.js";
-import { validatePod, validatePodStatusUpdate, validatePodUpdate } from "./pod.js";
+import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from "./pod.js";
 import {
   validateBinding,
   validateEvent,
@@ -42,7 +42,7 @@ function genericMeta(kind: string, obj: KubeObject): FieldError[] {
 export function validateCreate(kind: string, obj: KubeObject): FieldError[] {
   switch (kind) {
     case "Pod":
-      return validatePod(obj as Pod);
+      return validatePodCreate(obj as Pod);
     case "Deployment":
       return validateDeployment(obj as Deployment);
     case "ReplicaSet":

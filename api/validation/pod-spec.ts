@@ -50,6 +50,13 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
   eachContainer(spec.initContainers, "initContainers", true);
   eachContainer(spec.containers, "containers", false);
   errs.push(...validateHostPorts(spec, path));
+  const gates = new Set<string>();
+  (spec.schedulingGates ?? []).forEach((g, i) => {
+    const p = child(index(child(path, "schedulingGates"), i), "name");
+    errs.push(...invalidIf(p, g.name, isQualifiedName(g.name ?? "")));
+    if (gates.has(g.name)) errs.push(duplicate(p, g.name));
+    gates.add(g.name);
+  });
 
   if (!spec.restartPolicy) errs.push(required(child(path, "restartPolicy")));
   else errs.push(...oneOfIfSet(child(path, "restartPolicy"), spec.restartPolicy, RESTART_POLICIES));

@@ -29,6 +29,14 @@ export function validatePod(pod: Pod): FieldError[] {
   ];
 }
 
+export function validatePodCreate(pod: Pod): FieldError[] {
+  const errs = validatePod(pod);
+  if ((pod.spec?.ephemeralContainers ?? []).length > 0) {
+    errs.push(forbidden("spec.ephemeralContainers", "cannot be set on create"));
+  }
+  return errs;
+}
+
 export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   const errs = validatePod(pod);
   const spec = pod.spec;
