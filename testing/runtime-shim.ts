@@ -1,8 +1,11 @@
 // A real runtime-shim process for tests: `k8ts runtime-shim` on a unix socket in a temp dir, with a
 // CRI client. stop() removes every sandbox through the API (which stops their containers and their
-// monitors), then ends the shim by its process group and deletes the temp dir.
+// monitors), then ends the shim by its process group and deletes the temp dir. With runc, each shim
+// gets its own CNI bridge and a random /24 pod CIDR, so shims running side by side do not collide;
+// stop() deletes the bridge.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +24,9 @@ export interface TestRuntimeShim {
   root: string;
   /** A scratch directory for the test's logs and volumes, removed by stop(). */
   dir: string;
+  /** runc: the shim's pod CIDR and CNI bridge. */
+  podCidr: string;
+  bridge: string;
   runtime: RuntimeServiceClient;
   image: ImageServiceClient;
   /** Kills the shim (SIGKILL, containers keep running) and starts it again on the same root. */
@@ -30,6 +36,9 @@ export interface TestRuntimeShim {
 
 export async function startRuntimeShim(opts: { backend: "runc" | "process" }): Promise<TestRuntimeShim> {
   const dir = mkdtempSync(join(tmpdir(), "k8ts-shim-"));
+  const bridge = `k8ts${randomBytes(4).toString("hex")}`;
+  const podCidr = `10.${100 + randomInt(100)}.${randomInt(256)}.0/24`;
+  const network = opts.backend === "runc" ? ["--pod-cidr", podCidr, "--cni-bridge", bridge] : [];
   const root = join(dir, "root");
   const address = `unix://${join(dir, "runtime.sock")}`;
   let child: ChildProcess | undefined;
@@ -40,7 +49,7 @@ export async function startRuntimeShim(opts: { backend: "runc" | "process" }): P
     stderr = "";
     child = spawn(
       process.execPath,
-      [cliMain, "runtime-shim", "--listen", address, "--root", root, "--backend", opts.backend],
+      [cliMain, "runtime-shim", "--listen", address, "--root", root, "--backend", opts.backend, ...network],
       { detached: true, stdio: ["ignore", "ignore", "pipe"] },
     );
     child.stderr?.on("data", (d: Buffer) => {
@@ -72,6 +81,8 @@ export async function startRuntimeShim(opts: { backend: "runc" | "process" }): P
     address,
     root,
     dir,
+    podCidr,
+    bridge,
     get runtime() {
       return clients.runtime;
     },
@@ -95,6 +106,7 @@ export async function startRuntimeShim(opts: { backend: "runc" | "process" }): P
         clients.runtime.close();
         clients.image.close();
         await kill();
+        if (network.length) spawnSync("ip", ["link", "delete", bridge], { stdio: "ignore" });
         rmSync(dir, { recursive: true, force: true });
       }
     },

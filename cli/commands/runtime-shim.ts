@@ -11,7 +11,10 @@ export const command: Command = {
 
   --listen   unix socket to serve on (default unix:///run/k8ts/runtime.sock)
   --root     directory for the shim's records, containers and images (default /var/lib/k8ts/runtime)
-  --backend  runc (default when runc is installed and running as root) or process`,
+  --backend  runc (default when runc is installed and running as root) or process
+  --pod-cidr     runc: the node's pod CIDR for CNI host-local IPAM (default 10.88.0.0/16)
+  --cni-bridge   runc: the node's CNI bridge device (default k8ts0)
+  --cni-bin-dir  runc: where the CNI plugins are (default /usr/lib/cni)`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -19,13 +22,21 @@ export const command: Command = {
         listen: { type: "string", default: "unix:///run/k8ts/runtime.sock" },
         root: { type: "string", default: "/var/lib/k8ts/runtime" },
         backend: { type: "string", default: defaultBackend() },
+        "pod-cidr": { type: "string" },
+        "cni-bridge": { type: "string" },
+        "cni-bin-dir": { type: "string" },
       },
       strict: true,
     });
     const backendName = values.backend as BackendName;
     if (!backendNames.includes(backendName))
       throw new UsageError(`--backend must be one of ${backendNames.join(", ")}, got "${values.backend}"`);
-    const backend = await createBackend(backendName, { root: values.root! });
+    const backend = await createBackend(backendName, {
+      root: values.root!,
+      podCidr: values["pod-cidr"],
+      cniBridge: values["cni-bridge"],
+      cniBinDir: values["cni-bin-dir"],
+    });
     const shim = await startShim({ listen: values.listen!, root: values.root!, backend });
     log({ msg: "runtime-shim serving", address: shim.address, backend: backend.name, root: values.root });
     await new Promise<void>((resolve) => {

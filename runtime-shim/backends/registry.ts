@@ -6,6 +6,10 @@ import { ProcessBackend } from "./process/index.js";
 
 export interface BackendOptions {
   root: string;
+  /** runc: the node's pod CIDR and CNI bridge (see runc/cni.ts). */
+  podCidr?: string;
+  cniBridge?: string;
+  cniBinDir?: string;
 }
 
 export const backendNames: BackendName[] = ["runc", "process"];

@@ -14,6 +14,7 @@ import { Undo } from "../../undo.js";
 import type { Backend, ExecResult, Launch, Usage } from "../backend.js";
 import { runCollect } from "../exec-collect.js";
 import { assertCgroupV1, cgroupsPath, oomCounter, readUsage, removeCgroups } from "./cgroups.js";
+import { Cni, type PodNetwork } from "./cni.js";
 import { createNetns, deleteNetns, netnsPath } from "./netns.js";
 import { mountRootfs, unmountRootfs } from "./rootfs.js";
 
@@ -23,6 +24,12 @@ export interface RuncOptions {
   /** The shim's root; runc keeps its state in <root>/runc and bundles live in <root>/containers/<id>. */
   root: string;
   runc?: string;
+  /** The node's pod CIDR for CNI host-local IPAM (default 10.88.0.0/16, as containerd's default). */
+  podCidr?: string;
+  /** The node's CNI bridge device (default k8ts0). */
+  cniBridge?: string;
+  /** Where the CNI plugin binaries are (default /usr/lib/cni, Debian's containernetworking-plugins). */
+  cniBinDir?: string;
 }
 
 export class RuncBackend implements Backend {
@@ -31,12 +38,19 @@ export class RuncBackend implements Backend {
   private readonly runc: string;
   private readonly stateDir: string;
   private readonly containersDir: string;
+  private readonly cni: Cni;
 
   private constructor(options: RuncOptions) {
     this.runc = options.runc ?? "runc";
     this.stateDir = join(options.root, "runc");
     this.containersDir = join(options.root, "containers");
     mkdirSync(this.stateDir, { recursive: true });
+    this.cni = new Cni({
+      podCidr: options.podCidr ?? "10.88.0.0/16",
+      bridge: options.cniBridge ?? "k8ts0",
+      binDir: options.cniBinDir ?? "/usr/lib/cni",
+      stateDir: join(options.root, "cni"),
+    });
   }
 
   static async create(options: RuncOptions): Promise<RuncBackend> {
@@ -46,12 +60,16 @@ export class RuncBackend implements Backend {
     return new RuncBackend(options);
   }
 
+  /** hostNetwork pods use the node's namespace and have no IP of their own here (the node's IP is theirs). */
   async runSandbox(sandbox: SandboxRecord): Promise<{ ip: string }> {
-    if (!sandbox.hostNetwork) createNetns(sandbox.id);
-    return { ip: "" };
+    if (sandbox.hostNetwork) return { ip: "" };
+    const netns = createNetns(sandbox.id);
+    return { ip: await this.cni.add(podNetwork(sandbox, netns)) };
   }
 
   async stopSandbox(sandbox: SandboxRecord): Promise<void> {
+    if (sandbox.hostNetwork) return;
+    await this.cni.del(podNetwork(sandbox, netnsPath(sandbox.id)));
     deleteNetns(sandbox.id);
   }
 
@@ -149,6 +167,16 @@ export class RuncBackend implements Backend {
   private bundle(id: string): string {
     return join(this.containersDir, id);
   }
+}
+
+function podNetwork(sandbox: SandboxRecord, netns: string): PodNetwork {
+  return {
+    sandboxId: sandbox.id,
+    netnsPath: netns,
+    podName: sandbox.config.metadata?.name ?? "",
+    podNamespace: sandbox.config.metadata?.namespace ?? "",
+    portMappings: sandbox.config.portMappings ?? [],
+  };
 }
 
 function killPidFile(pidFile: string): void {

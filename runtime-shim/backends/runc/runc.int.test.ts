@@ -3,7 +3,8 @@
 // namespace, volumes are shared and read-only where asked, and the rootfs is the image's.
 
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ContainerState } from "../../../proto/runtime/v1/index.js";
@@ -33,9 +34,9 @@ describe("runc backend: isolation and limits", () => {
     await shim?.stop();
   });
 
-  async function run(name: string, command: string[], extra: object = {}): Promise<string> {
+  async function run(name: string, command: string[], extra: object = {}, inPod = pod): Promise<string> {
     const { containerId } = await shim.runtime.CreateContainer({
-      podSandboxId: pod,
+      podSandboxId: inPod,
       config: { metadata: { name }, image: { image: "busybox" }, command, logPath: `${name}.log`, ...extra },
     });
     await shim.runtime.StartContainer({ containerId });
@@ -89,9 +90,9 @@ describe("runc backend: isolation and limits", () => {
         .toString()
         .trim()
         .split("\n")
-        .map((l) => l.split(":")[1]!.trim()),
-      ["lo"],
-      "a pod sees only its own loopback until CNI attaches it",
+        .map((l) => l.split(":")[1]!.trim().split("@")[0]),
+      ["lo", "eth0"],
+      "a pod sees its own loopback and the CNI veth, not the host's interfaces",
     );
     const os = await shim.runtime.ExecSync({
       containerId: server,
@@ -127,5 +128,70 @@ describe("runc backend: isolation and limits", () => {
     assert.notEqual(denied.exitCode, 0, "a read-only mount refuses writes");
     assert.match(Buffer.from(denied.stderr!).toString(), /Read-only file system/);
     await shim.runtime.StopContainer({ containerId: writer, timeout: 0 });
+  });
+
+  test("pod networking: each pod gets an IP from the pod CIDR, pods reach each other on the same port, hostPort maps, DEL frees it all", async () => {
+    const web = async (name: string, hostPort = 0) => {
+      const { podSandboxId } = await shim.runtime.RunPodSandbox({
+        config: {
+          metadata: { name, namespace: "default", uid: `${name}-uid` },
+          logDirectory: join(shim.dir, "logs"),
+          portMappings: hostPort ? [{ containerPort: 8080, hostPort }] : [],
+        },
+      });
+      const ctr = await run(
+        "web",
+        ["sh", "-c", `echo ${name} > /var/www/index.html; exec httpd -f -p 8080 -h /var/www`],
+        {},
+        podSandboxId,
+      );
+      const { status } = await shim.runtime.PodSandboxStatus({ podSandboxId });
+      return { pod: podSandboxId!, ctr, ip: status!.network!.ip! };
+    };
+    const bridgePorts = () =>
+      execFileSync("ip", ["-o", "link", "show", "master", shim.bridge], { encoding: "utf8" });
+    const portsBefore = bridgePorts();
+    const hostPort = 20000 + Math.floor(Math.random() * 20000);
+    const a = await web("net-a");
+    const b = await web("net-b", hostPort);
+    const prefix = shim.podCidr.split(".").slice(0, 3).join(".");
+    assert.ok(
+      a.ip.startsWith(`${prefix}.`) && b.ip.startsWith(`${prefix}.`),
+      `${a.ip}, ${b.ip} in ${shim.podCidr}`,
+    );
+    assert.notEqual(a.ip, b.ip);
+
+    const get = (from: string, url: string) =>
+      waitFor(
+        async () => {
+          const r = await shim.runtime.ExecSync({
+            containerId: from,
+            cmd: ["wget", "-q", "-O", "-", url],
+            timeout: 5,
+          });
+          return r.exitCode === 0 ? Buffer.from(r.stdout!).toString().trim() : undefined;
+        },
+        { timeoutMs: 10_000, what: `${url} to answer` },
+      );
+    assert.equal(await get(a.ctr, `http://${b.ip}:8080/`), "net-b");
+    assert.equal(await get(b.ctr, `http://${a.ip}:8080/`), "net-a");
+
+    // hostPort: the node's address (the bridge gateway) forwards to pod b.
+    const gateway = `${prefix}.1`;
+    const viaHost = await waitFor(
+      async () => {
+        const res = await fetch(`http://${gateway}:${hostPort}/`, { signal: AbortSignal.timeout(2000) });
+        return res.ok ? (await res.text()).trim() : undefined;
+      },
+      { timeoutMs: 10_000, what: "the hostPort to answer" },
+    );
+    assert.equal(viaHost, "net-b");
+
+    for (const p of [a, b]) await shim.runtime.RemovePodSandbox({ podSandboxId: p.pod });
+    assert.equal(bridgePorts(), portsBefore, "the pods' veths are gone from the bridge");
+    const leases = readdirSync(join(shim.root, "cni", "ipam", "k8ts"));
+    assert.ok(!leases.includes(a.ip) && !leases.includes(b.ip), `IPs released (left: ${leases.join(", ")})`);
+    const nat = execFileSync("iptables", ["-t", "nat", "-S"], { encoding: "utf8" });
+    assert.ok(!nat.includes(`--dport ${hostPort}`), "the hostPort rule is removed");
   });
 });
