@@ -8,6 +8,7 @@ import type { Backend } from "./backends/backend.js";
 import { type ShimContext, systemNow } from "./context.js";
 import { toGrpcStatus } from "./errors.js";
 import { ImageStore } from "./images/image-store.js";
+import { ShimMetrics, serveMetrics } from "./metrics.js";
 import { recover } from "./recover.js";
 import { imageService, runtimeService } from "./services.js";
 import { Store } from "./store.js";
@@ -20,12 +21,16 @@ export interface ShimOptions {
   backend: Backend;
   shimVersion?: string;
   now?: () => number;
+  /** host:port for /metrics and /healthz; none when absent. */
+  metricsAddress?: string;
 }
 
 export interface RunningShim {
   /** The address clients dial, "unix:///...". */
   address: string;
   context: ShimContext;
+  /** The port /metrics is served on, when asked for. */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -55,18 +60,28 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     if (lstatSync(path).isSocket()) unlinkSync(path);
   } catch {}
   const server = new grpc.Server();
-  addRuntimeServices(server, runtimeService(context), imageService(context), toGrpcStatus);
+  const metrics = new ShimMetrics();
+  addRuntimeServices(
+    server,
+    metrics.instrument(runtimeService(context)),
+    metrics.instrument(imageService(context)),
+    toGrpcStatus,
+  );
   const address = `unix://${path}`;
   await new Promise<void>((ok, fail) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? fail(err) : ok())),
   );
   chmodSync(path, 0o660);
+  const side = options.metricsAddress ? await serveMetrics(metrics, options.metricsAddress) : undefined;
   return {
     address,
     context,
-    close: () =>
-      new Promise<void>((ok) => {
+    metricsPort: side?.port,
+    close: async () => {
+      side?.server.close();
+      await new Promise<void>((ok) => {
         server.tryShutdown(() => ok());
-      }),
+      });
+    },
   };
 }

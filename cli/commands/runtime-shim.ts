@@ -14,7 +14,8 @@ export const command: Command = {
   --backend  runc (default when runc is installed and running as root) or process
   --pod-cidr     runc: the node's pod CIDR for CNI host-local IPAM (default 10.88.0.0/16)
   --cni-bridge   runc: the node's CNI bridge device (default k8ts0)
-  --cni-bin-dir  runc: where the CNI plugins are (default /usr/lib/cni)`,
+  --cni-bin-dir  runc: where the CNI plugins are (default /usr/lib/cni)
+  --metrics-bind-address  host:port serving /metrics and /healthz (default: not served)`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -25,6 +26,7 @@ export const command: Command = {
         "pod-cidr": { type: "string" },
         "cni-bridge": { type: "string" },
         "cni-bin-dir": { type: "string" },
+        "metrics-bind-address": { type: "string" },
       },
       strict: true,
     });
@@ -37,8 +39,19 @@ export const command: Command = {
       cniBridge: values["cni-bridge"],
       cniBinDir: values["cni-bin-dir"],
     });
-    const shim = await startShim({ listen: values.listen!, root: values.root!, backend });
-    log({ msg: "runtime-shim serving", address: shim.address, backend: backend.name, root: values.root });
+    const shim = await startShim({
+      listen: values.listen!,
+      root: values.root!,
+      backend,
+      metricsAddress: values["metrics-bind-address"],
+    });
+    log({
+      msg: "runtime-shim serving",
+      address: shim.address,
+      backend: backend.name,
+      root: values.root,
+      metricsPort: shim.metricsPort,
+    });
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log({ msg: "runtime-shim stopping", signal });
