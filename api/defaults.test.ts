@@ -144,6 +144,12 @@ test("a deployment gets replicas, a 25%/25% rolling update, history and deadline
   assert.equal(d.spec?.progressDeadlineSeconds, 600);
   assert.equal(d.spec?.template.spec?.restartPolicy, "Always");
   assert.equal(d.spec?.template.spec?.containers[0]?.imagePullPolicy, "IfNotPresent");
+  // Pod-only defaults (SetDefaults_Pod, priority admission) stay off templates.
+  const tpl = d.spec?.template.spec;
+  assert.deepEqual(
+    [tpl?.enableServiceLinks, tpl?.priority, tpl?.preemptionPolicy],
+    [undefined, undefined, undefined],
+  );
 
   const recreate = defaulted<Deployment>("Deployment", {
     metadata: {},

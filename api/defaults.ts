@@ -31,6 +31,7 @@ export function applyDefaults(kind: string, obj: KubeObject): void {
     case "Pod":
       obj.spec ??= { containers: [] };
       defaultPodSpec(obj.spec as PodSpec);
+      defaultPodOnly(obj.spec as PodSpec);
       break;
     case "Deployment":
       if (obj.spec) defaultDeploymentSpec(obj.spec as DeploymentSpec);
@@ -97,42 +98,49 @@ function defaultTemplate(template: PodTemplateSpec | undefined): void {
   if (template?.spec) defaultPodSpec(template.spec);
 }
 
+/** SetDefaults_PodSpec: what both Pods and pod templates (Deployment, ReplicaSet) get. */
 export function defaultPodSpec(spec: PodSpec): void {
   spec.restartPolicy ||= "Always";
   spec.dnsPolicy ||= "ClusterFirst";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.securityContext ??= {};
   spec.schedulerName ||= "default-scheduler";
-  spec.enableServiceLinks ??= true;
-  spec.priority ??= 0;
-  spec.preemptionPolicy ||= "PreemptLowerPriority";
   // serviceAccount is the deprecated spelling; the conversion keeps the two in step.
   if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (!spec.serviceAccount && spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
-  for (const c of spec.initContainers ?? []) defaultContainer(c, spec.hostNetwork);
-  for (const c of spec.containers ?? []) defaultContainer(c, spec.hostNetwork);
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) defaultContainer(c);
   for (const v of spec.volumes ?? []) defaultVolume(v);
 }
 
-function defaultContainer(c: Container, hostNetwork: boolean | undefined): void {
+/**
+ * SetDefaults_Pod and the Priority admission plugin: only real Pods get these, so Deployment and
+ * ReplicaSet templates read back as written (as in Kubernetes).
+ */
+function defaultPodOnly(spec: PodSpec): void {
+  spec.enableServiceLinks ??= true;
+  spec.priority ??= 0;
+  spec.preemptionPolicy ||= "PreemptLowerPriority";
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    // Requests default to limits for every resource that has a limit but no request.
+    const resources = c.resources ?? {};
+    if (resources.limits) {
+      resources.requests ??= {};
+      const requests = resources.requests;
+      for (const [name, limit] of Object.entries(resources.limits)) {
+        if (!(name in requests)) requests[name] = limit;
+      }
+    }
+    // With the host's network the container port is the host port.
+    if (spec.hostNetwork) for (const p of c.ports ?? []) if (!p.hostPort) p.hostPort = p.containerPort;
+  }
+}
+
+function defaultContainer(c: Container): void {
   c.imagePullPolicy ||= imageTag(c.image ?? "") === "latest" ? "Always" : "IfNotPresent";
   c.terminationMessagePath ||= "/dev/termination-log";
   c.terminationMessagePolicy ||= "File";
   c.resources ??= {};
-  const resources = c.resources;
-  // Requests default to limits for every resource that has a limit but no request.
-  if (resources.limits) {
-    resources.requests ??= {};
-    const requests = resources.requests;
-    for (const [name, limit] of Object.entries(resources.limits)) {
-      if (!(name in requests)) requests[name] = limit;
-    }
-  }
-  for (const p of c.ports ?? []) {
-    p.protocol ||= "TCP";
-    // With the host's network the container port is the host port.
-    if (hostNetwork && !p.hostPort) p.hostPort = p.containerPort;
-  }
+  for (const p of c.ports ?? []) p.protocol ||= "TCP";
   for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
   for (const h of [c.lifecycle?.postStart, c.lifecycle?.preStop]) if (h) defaultHandler(h);
   for (const e of c.env ?? []) if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ||= "v1";
