@@ -124,6 +124,8 @@ test("findDuplicateKeys reports repeated keys by path", () => {
     'duplicate field "spec"',
   ]);
   assert.deepEqual(findDuplicateKeys('{"a":[1, true, null, {"x": -1.5e3}],"b":{}}'), []);
+  for (const broken of ['{"a":1,"a"', '{"a":[1,', '{"a', "[", ""])
+    assert.ok(Array.isArray(findDuplicateKeys(broken)));
 });
 
 test("the catalog is closed: every ref resolves, every resource root exists, merge keys are fields", () => {

@@ -223,8 +223,8 @@ export function checkAgainstSchema(
 
 /**
  * Duplicate object keys in a JSON text, as strict decoding reports them: each entry is the message
- * `duplicate field "metadata.name"` (the path as in unknown-field messages). Assumes the text is
- * valid JSON (parse it first); returns [] for none.
+ * `duplicate field "metadata.name"` (the path as in unknown-field messages); [] for none. Meant for
+ * text that JSON.parse accepted; on malformed text it stops at the end without throwing.
  */
 export function findDuplicateKeys(json: string): string[] {
   const found: string[] = [];
@@ -236,9 +236,13 @@ export function findDuplicateKeys(json: string): string[] {
   const readString = (): string => {
     const start = i;
     i++; // opening quote
-    while (json[i] !== '"') i += json[i] === "\\" ? 2 : 1;
+    while (i < json.length && json[i] !== '"') i += json[i] === "\\" ? 2 : 1;
     i++;
-    return JSON.parse(json.slice(start, i)) as string;
+    try {
+      return JSON.parse(json.slice(start, i)) as string;
+    } catch {
+      return json.slice(start + 1, i - 1);
+    }
   };
   const value = (path: string): void => {
     ws();
@@ -251,7 +255,7 @@ export function findDuplicateKeys(json: string): string[] {
         i++;
         return;
       }
-      for (;;) {
+      while (i < json.length) {
         ws();
         const key = readString();
         const childPath = path ? `${path}.${key}` : key;
@@ -263,6 +267,7 @@ export function findDuplicateKeys(json: string): string[] {
         ws();
         if (json[i++] === "}") return;
       }
+      return;
     }
     if (c === "[") {
       i++;
@@ -271,11 +276,12 @@ export function findDuplicateKeys(json: string): string[] {
         i++;
         return;
       }
-      for (let n = 0; ; n++) {
+      for (let n = 0; i < json.length; n++) {
         value(`${path}[${n}]`);
         ws();
         if (json[i++] === "]") return;
       }
+      return;
     }
     if (c === '"') {
       readString();
