@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { etcdArgs } from "../cli/cluster/index.js";
 import { freePort } from "./ports.js";
 import { waitFor } from "./wait.js";
 
@@ -43,19 +44,15 @@ export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtc
     stderr = "";
     child = spawn(
       binary,
-      [
-        "--name=test",
-        `--data-dir=${join(dataDir, "data")}`,
-        `--listen-client-urls=${endpoint}`,
-        `--advertise-client-urls=${endpoint}`,
-        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
-        "--log-level=error",
-        "--logger=zap",
+      etcdArgs({
+        name: "test",
+        dataDir: join(dataDir, "data"),
+        clientPort,
+        peerPort,
+        logLevel: "error",
         // Tests want fast commits more than durability across power loss.
-        "--unsafe-no-fsync",
-      ],
+        unsafeNoFsync: true,
+      }),
       { detached: true, stdio: ["ignore", "ignore", "pipe"] },
     );
     child.stderr?.on("data", (d: Buffer) => {

@@ -1,5 +1,15 @@
 // Test support shared by unit, integration and e2e tests: real etcd, free ports, waiting with deadlines.
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { freePort } from "./ports.js";
+export {
+  type Daemon,
+  K8TS_MAIN,
+  kubectlBinary,
+  REPO_ROOT,
+  type RunResult,
+  run,
+  startK8ts,
+  waitHttpOk,
+} from "./processes.js";
 export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 export { type WaitOptions, waitFor } from "./wait.js";

@@ -1,0 +1,109 @@
+// GET ...?watch=true: a chunked stream of newline-delimited WatchEvents from the watch cache.
+// With kubectl's Table Accept header each event's object is a one-row Table (column definitions
+// only in the first event, as kube-apiserver sends them). timeoutSeconds ends the stream; a
+// client that goes away is unsubscribed at once.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KubeObject, WatchEvent } from "../../api/meta.js";
+import type { ResourceType } from "../../api/resources.js";
+import { ApiError, badRequest, statusFor } from "../errors.js";
+import { filterFor } from "../filter.js";
+import { responseFormat } from "../respond.js";
+import { toTable } from "../table/index.js";
+import type { WatchCache } from "../watch-cache.js";
+
+export interface WatchMetrics {
+  opened(r: ResourceType): void;
+  closed(r: ResourceType): void;
+}
+
+export async function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: ResourceType,
+  namespace: string | undefined,
+  q: URLSearchParams,
+  cache: WatchCache,
+  metrics: WatchMetrics,
+  fixedName?: string,
+): Promise<void> {
+  const filter = filterFor(r, namespace, q);
+  const matches = (o: KubeObject) =>
+    (fixedName === undefined || o.metadata.name === fixedName) && (filter ? filter(o) : true);
+  const rvParam = q.get("resourceVersion");
+  let fromRv: number | undefined;
+  if (rvParam !== null && rvParam !== "") {
+    fromRv = Number(rvParam);
+    if (!Number.isInteger(fromRv) || fromRv < 0) throw badRequest(`invalid resource version: "${rvParam}"`);
+  }
+  const fmt = responseFormat(req.headers.accept, q);
+  let headerSent = false;
+  const encode = (ev: WatchEvent): string => {
+    if (!fmt.table || ev.type === "ERROR" || ev.type === "BOOKMARK") return `${JSON.stringify(ev)}\n`;
+    const table = toTable(r, [ev.object as KubeObject], {
+      includeObject: fmt.includeObject,
+      noHeaders: headerSent,
+      listMeta: { resourceVersion: (ev.object as KubeObject).metadata.resourceVersion },
+    });
+    headerSent = true;
+    return `${JSON.stringify({ type: ev.type, object: table })}\n`;
+  };
+
+  let closed = false;
+  let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    if (timer) clearTimeout(timer);
+    unsubscribe?.();
+    metrics.closed(r);
+    if (!res.writableEnded) res.end();
+  };
+  const buffered: string[] = [];
+  let started = false;
+  const write = (chunk: string) => {
+    if (closed) return;
+    if (!started) {
+      buffered.push(chunk);
+      return;
+    }
+    res.write(chunk);
+  };
+
+  metrics.opened(r);
+  res.on("close", finish);
+  req.on("aborted", finish);
+
+  try {
+    unsubscribe = await cache
+      .for(r)
+      .subscribe({ matches, send: (ev) => write(encode(ev)), end: finish }, fromRv);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 410) {
+      // A too-old resourceVersion is reported inside the stream, as kube-apiserver does.
+      res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache" });
+      res.write(`${JSON.stringify({ type: "ERROR", object: statusFor(err) })}\n`);
+      finish();
+      return;
+    }
+    finish();
+    throw err;
+  }
+  if (closed) {
+    unsubscribe();
+    return;
+  }
+  res.writeHead(200, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache",
+    "Transfer-Encoding": "chunked",
+  });
+  res.flushHeaders();
+  started = true;
+  for (const c of buffered) res.write(c);
+  buffered.length = 0;
+
+  const timeoutSeconds = Number(q.get("timeoutSeconds") ?? "0");
+  if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
+}

@@ -1,0 +1,2 @@
+// The API server's public surface.
+export { type ApiServer, type ApiServerOptions, startApiServer } from "./server.js";

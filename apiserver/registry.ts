@@ -1,0 +1,350 @@
+// The REST semantics of every resource on top of etcd storage: create, read, update, patch and
+// delete with Kubernetes' rules (server-set metadata, defaults, validation, optimistic concurrency,
+// status subresources, graceful pod deletion, finalizers, dry runs). Handlers parse HTTP and call
+// this; this never sees HTTP.
+
+import { applyDefaults, validateCreate, validateUpdate } from "../api/index.js";
+import type { DeleteOptions, KubeObject, StatusCause } from "../api/meta.js";
+import { type ResourceType, resourceFor } from "../api/resources.js";
+import { ApiError, badRequest, conflict, forbidden, invalid, notFound } from "./errors.js";
+import type { EtcdStorage, ListPage } from "./storage/etcd.js";
+import {
+  hasStatusSubresource,
+  nowRfc3339,
+  prepareForCreate,
+  prepareForStatusUpdate,
+  prepareForUpdate,
+  sameObject,
+} from "./strategy.js";
+import type { WatchCache } from "./watch-cache.js";
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+const NAMESPACES = resourceFor("", "namespaces")!;
+const UNDELETABLE_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
+const MAX_CONFLICT_RETRIES = 8;
+
+export class Registry {
+  constructor(
+    readonly storage: EtcdStorage,
+    readonly cache: WatchCache,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async get(r: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.storage.get(r, namespace, name);
+    if (!obj) throw notFound(r, name);
+    return finish(r, obj);
+  }
+
+  async list(
+    r: ResourceType,
+    opts: { namespace?: string; filter?: (o: KubeObject) => boolean; limit?: number; continueToken?: string },
+  ): Promise<ListPage> {
+    const page = await this.storage.list(r, opts);
+    for (const o of page.items) finish(r, o);
+    return page;
+  }
+
+  async create(r: ResourceType, namespace: string | undefined, body: KubeObject, o: WriteOptions = {}) {
+    if (r.namespaced) {
+      if (body.metadata.namespace && namespace && body.metadata.namespace !== namespace) {
+        throw badRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        );
+      }
+      body.metadata.namespace = namespace ?? body.metadata.namespace;
+      await this.checkNamespaceAcceptsContent(body.metadata.namespace!);
+    } else {
+      delete body.metadata.namespace;
+    }
+    if (!body.metadata.name && !body.metadata.generateName) {
+      throw invalid(r, "", [
+        { reason: "FieldValueRequired", message: "name or generateName is required", field: "metadata.name" },
+      ]);
+    }
+    const obj = prepareForCreate(r, body, this.clock());
+    applyDefaults(r.kind, obj);
+    this.check(r, obj, validateCreate(r.kind, obj));
+    if (o.dryRun) return finish(r, obj);
+    return finish(r, await this.storage.create(r, obj));
+  }
+
+  /** PUT of the main resource or of /status. A set metadata.resourceVersion is a precondition. */
+  async update(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    o: WriteOptions & { subresource?: "status" } = {},
+  ): Promise<KubeObject> {
+    if (body.metadata.name && body.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    const precondition = body.metadata.resourceVersion;
+    return this.guaranteedUpdate(
+      r,
+      namespace,
+      name,
+      (cur) => {
+        if (precondition && precondition !== cur.metadata.resourceVersion) throw conflict(r, name);
+        return { ...body, metadata: { ...body.metadata, namespace: cur.metadata.namespace } };
+      },
+      { ...o, retry: !precondition },
+    );
+  }
+
+  /**
+   * Reads the current object, applies `mutate` and writes the result if nothing changed in
+   * between; on a concurrent change it reads again and retries (the apiserver's GuaranteedUpdate).
+   * The mutation returns the desired object; server rules (strategy, defaults, validation) follow.
+   */
+  async guaranteedUpdate(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    mutate: Mutation,
+    o: WriteOptions & { subresource?: "status"; retry?: boolean } = {},
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.storage.get(r, namespace, name);
+      if (!cur) throw notFound(r, name);
+      const desired = await mutate(structuredClone(cur));
+      let next: KubeObject;
+      if (o.subresource === "status") {
+        next = prepareForStatusUpdate(desired, cur);
+      } else {
+        next = prepareForUpdate(r, desired, cur);
+        applyDefaults(r.kind, next);
+      }
+      next.apiVersion = cur.apiVersion;
+      next.kind = cur.kind;
+      this.check(r, next, [...immutableMeta(next, cur), ...validateUpdate(r.kind, next, cur)]);
+      if (sameObject(next, cur)) return finish(r, cur);
+      if (o.dryRun) return finish(r, next);
+      try {
+        const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion));
+        return finish(r, await this.afterUpdate(r, written));
+      } catch (err) {
+        const retriable = err instanceof ApiError && err.reason === "Conflict" && o.retry !== false;
+        if (!retriable || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      }
+    }
+  }
+
+  /**
+   * DELETE. Pods on a node are deleted gracefully (deletionTimestamp + grace period; the node agent
+   * stops the containers and then deletes with grace 0). Objects with finalizers only get a
+   * deletionTimestamp and go when the last finalizer is removed. Orphan and Foreground propagation
+   * are finalizers the garbage collector acts on.
+   */
+  async delete(
+    r: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+    o: WriteOptions = {},
+  ): Promise<KubeObject> {
+    if (r === NAMESPACES && UNDELETABLE_NAMESPACES.has(name)) {
+      throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.storage.get(r, namespace, name);
+      if (!cur) throw notFound(r, name);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== cur.metadata.uid) {
+        throw conflict(
+          r,
+          name,
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+        );
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
+        throw conflict(
+          r,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+        );
+      }
+      const plan = planDelete(r, cur, opts, this.clock());
+      try {
+        if (plan.kind === "now") {
+          if (o.dryRun) return finish(r, cur);
+          return finish(r, await this.storage.delete(r, cur, Number(cur.metadata.resourceVersion)));
+        }
+        if (o.dryRun || sameObject(plan.object, cur)) return finish(r, plan.object);
+        const written = await this.storage.update(r, plan.object, Number(cur.metadata.resourceVersion));
+        return finish(r, written);
+      } catch (err) {
+        if (
+          err instanceof ApiError &&
+          err.reason === "Conflict" &&
+          !pre?.resourceVersion &&
+          attempt < MAX_CONFLICT_RETRIES
+        ) {
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * pods/binding: assigns a pod to a node, once. The scheduler's only write to a pod. The node
+   * must exist (a node deleted between decision and bind makes the bind fail, so the scheduler retries).
+   */
+  async bind(namespace: string, name: string, node: string, o: WriteOptions = {}): Promise<KubeObject> {
+    const pods = resourceFor("", "pods")!;
+    const nodes = resourceFor("", "nodes")!;
+    if (!(await this.storage.get(nodes, undefined, node))) {
+      throw new ApiError(404, "NotFound", `nodes "${node}" not found`, { name: node, kind: "nodes" });
+    }
+    for (let attempt = 0; ; attempt++) {
+      const cur = await this.storage.get(pods, namespace, name);
+      if (!cur) throw notFound(pods, name);
+      const spec = (cur.spec ?? {}) as { nodeName?: string };
+      if (spec.nodeName) {
+        throw new ApiError(
+          409,
+          "Conflict",
+          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`,
+          { name, kind: "pods/binding" },
+        );
+      }
+      if (cur.metadata.deletionTimestamp) {
+        throw new ApiError(
+          409,
+          "Conflict",
+          `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`,
+          { name, kind: "pods/binding" },
+        );
+      }
+      const status = { ...((cur.status ?? {}) as { conditions?: { type: string }[] }) };
+      const conditions = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+      conditions.push({
+        type: "PodScheduled",
+        status: "True",
+        lastTransitionTime: nowRfc3339(this.clock()),
+      } as { type: string });
+      const next: KubeObject = {
+        ...cur,
+        spec: { ...spec, nodeName: node },
+        status: { ...status, conditions },
+      };
+      if (o.dryRun) return finish(pods, next);
+      try {
+        return finish(pods, await this.storage.update(pods, next, Number(cur.metadata.resourceVersion)));
+      } catch (err) {
+        if (!(err instanceof ApiError && err.reason === "Conflict") || attempt >= MAX_CONFLICT_RETRIES)
+          throw err;
+      }
+    }
+  }
+
+  /** An update that leaves a deleted object without finalizers (and no grace left) removes it. */
+  private async afterUpdate(r: ResourceType, obj: KubeObject): Promise<KubeObject> {
+    const m = obj.metadata;
+    if (m.deletionTimestamp && !m.finalizers?.length && !(m.deletionGracePeriodSeconds ?? 0)) {
+      try {
+        return await this.storage.delete(r, obj, Number(m.resourceVersion));
+      } catch (err) {
+        if (err instanceof ApiError && (err.reason === "Conflict" || err.reason === "NotFound")) return obj;
+        throw err;
+      }
+    }
+    return obj;
+  }
+
+  private async checkNamespaceAcceptsContent(ns: string): Promise<void> {
+    const nsObj = await this.storage.get(NAMESPACES, undefined, ns);
+    if (!nsObj)
+      throw new ApiError(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });
+    if (nsObj.metadata.deletionTimestamp) {
+      throw forbidden(`unable to create new content in namespace ${ns} because it is being terminated`);
+    }
+  }
+
+  private check(
+    r: ResourceType,
+    obj: KubeObject,
+    errors: { type: string; field: string; message: string }[],
+  ) {
+    if (errors.length === 0) return;
+    const causes: StatusCause[] = errors.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
+    throw invalid(r, obj.metadata.name ?? "", causes);
+  }
+}
+
+/** Sets apiVersion/kind, which are not trusted from storage or clients. */
+function finish(r: ResourceType, obj: KubeObject): KubeObject {
+  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  if (obj.apiVersion !== apiVersion || obj.kind !== r.kind) {
+    const { apiVersion: _a, kind: _k, ...rest } = obj;
+    return { apiVersion, kind: r.kind, ...rest } as KubeObject;
+  }
+  return obj;
+}
+
+function immutableMeta(
+  next: KubeObject,
+  cur: KubeObject,
+): { type: string; field: string; message: string }[] {
+  const errs: { type: string; field: string; message: string }[] = [];
+  if (next.metadata.uid !== cur.metadata.uid) {
+    errs.push({
+      type: "FieldValueInvalid",
+      field: "metadata.uid",
+      message: "Invalid value: field is immutable",
+    });
+  }
+  return errs;
+}
+
+export type DeletePlan = { kind: "now" } | { kind: "mark"; object: KubeObject };
+
+/** Decides how a DELETE proceeds: remove now, or mark (graceful pods, finalizers). Pure. */
+export function planDelete(r: ResourceType, cur: KubeObject, opts: DeleteOptions, now: Date): DeletePlan {
+  const finalizers = [...(cur.metadata.finalizers ?? [])];
+  const policy = opts.propagationPolicy ?? (opts.orphanDependents ? "Orphan" : undefined);
+  if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion"))
+    finalizers.push("foregroundDeletion");
+
+  let grace = 0;
+  if (r.kind === "Pod") {
+    const spec = cur.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    const phase = (cur.status as { phase?: string } | undefined)?.phase;
+    grace = opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? 30;
+    // Never scheduled or already finished: nothing runs, so nothing to wait for.
+    if (!spec?.nodeName || phase === "Succeeded" || phase === "Failed") grace = 0;
+    if (grace < 0) grace = 0;
+  }
+
+  if (finalizers.length === 0 && grace === 0) {
+    // A pod already terminating with grace gets removed when asked again with grace 0 (the node agent's last word).
+    return { kind: "now" };
+  }
+  const meta = { ...cur.metadata, finalizers: finalizers.length ? finalizers : undefined };
+  if (!meta.finalizers) delete meta.finalizers;
+  const prevGrace = cur.metadata.deletionGracePeriodSeconds;
+  if (cur.metadata.deletionTimestamp) {
+    // Already terminating: a delete may only shorten the grace period.
+    if (prevGrace !== undefined && grace < prevGrace) {
+      meta.deletionGracePeriodSeconds = grace;
+      meta.deletionTimestamp = nowRfc3339(new Date(now.getTime() + grace * 1000));
+    }
+  } else {
+    meta.deletionTimestamp = nowRfc3339(new Date(now.getTime() + grace * 1000));
+    meta.deletionGracePeriodSeconds = grace;
+  }
+  if (finalizers.length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) return { kind: "now" };
+  return { kind: "mark", object: { ...cur, metadata: meta } };
+}
+
+export { hasStatusSubresource };

@@ -1,0 +1,230 @@
+// The HTTP face of the API server: discovery, OpenAPI, health and metrics endpoints, and every
+// resource path, over one etcd storage and one watch cache. All failures leave through statusFor().
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { RESOURCES, resourceFor } from "../api/resources.js";
+import {
+  aggregatedDiscovery,
+  aggregatedDiscoveryContentType,
+  legacyApiVersions,
+  legacyGroupList,
+  legacyResourceList,
+  versionInfo,
+} from "./discovery.js";
+import { statusFor, statusObject } from "./errors.js";
+import { handleResource } from "./handlers/resource.js";
+import { ApiMetrics } from "./metrics.js";
+import {
+  OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
+  openapiV2Document,
+  openapiV2Protobuf,
+  openapiV3Document,
+  openapiV3Index,
+} from "./openapi.js";
+import { Registry } from "./registry.js";
+import { parseResourcePath } from "./request-info.js";
+import { sendJson, sendStatus } from "./respond.js";
+import { EtcdStorage } from "./storage/etcd.js";
+import { WatchCache } from "./watch-cache.js";
+
+export interface ApiServerOptions {
+  etcdServers: string[];
+  /** etcd key prefix, so several clusters can share one etcd. */
+  etcdPrefix?: string;
+  bindAddress?: string;
+  port?: number;
+  /** Largest accepted request body; Kubernetes' limit is 3 MiB. */
+  maxBodyBytes?: number;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  storage: EtcdStorage;
+  metrics: ApiMetrics;
+  close(): Promise<void>;
+}
+
+const BOOTSTRAP_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const log = opts.log ?? (() => {});
+  const storage = new EtcdStorage(opts.etcdServers, opts.etcdPrefix ?? "/registry");
+  const cache = new WatchCache(storage, (err) =>
+    log({ level: "warn", msg: "watch cache reset", err: err.message }),
+  );
+  const registry = new Registry(storage, cache);
+  const metrics = new ApiMetrics();
+  const watchMetrics = metrics.watchMetrics();
+
+  await ensureNamespaces(registry);
+  // Start every resource's cache now, so the first watch does not pay for the initial list.
+  await Promise.all(RESOURCES.map((r) => cache.for(r).start()));
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", "simple");
+  app.use(
+    express.raw({
+      type: () => true,
+      limit: opts.maxBodyBytes ?? 3 * 1024 * 1024,
+    }),
+  );
+
+  app.get(["/healthz", "/livez"], (_req, res) => {
+    res.type("text/plain").send("ok");
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await storage.revision();
+      res.type("text/plain").send("ok");
+    } catch (err) {
+      res
+        .status(503)
+        .type("text/plain")
+        .send(`etcd: ${(err as Error).message}`);
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get("/version", (_req, res) => sendJson(res, 200, versionInfo()));
+  app.get(["/api", "/apis"], (req, res) => {
+    const which = req.path === "/api" ? "api" : "apis";
+    const ct = aggregatedDiscoveryContentType(req.headers.accept);
+    if (ct) {
+      const body = JSON.stringify(aggregatedDiscovery(which, ct.includes("v2beta1") ? "v2beta1" : "v2"));
+      res.writeHead(200, { "Content-Type": ct, "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    const host = req.headers.host ?? "127.0.0.1";
+    sendJson(res, 200, which === "api" ? legacyApiVersions(host) : legacyGroupList());
+  });
+  app.get(["/api/v1", "/apis/:group/:version"], (req, res, next) => {
+    const group = String(req.params.group ?? "");
+    const version = String(req.params.version ?? "v1");
+    const list = legacyResourceList(group, version);
+    if (!list) return next();
+    sendJson(res, 200, list);
+  });
+  // kubectl 1.27/1.28 decide server-side field validation from the v2 document (protobuf).
+  app.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], (req, res) => {
+    if ((req.headers.accept ?? "").includes("protobuf")) {
+      const body = Buffer.from(openapiV2Protobuf());
+      res.writeHead(200, { "Content-Type": OPENAPI_V2_PROTOBUF_CONTENT_TYPE, "Content-Length": body.length });
+      res.end(body);
+      return;
+    }
+    sendJson(res, 200, openapiV2Document());
+  });
+  app.get("/openapi/v3", (_req, res) => sendJson(res, 200, openapiV3Index()));
+  app.get(/^\/openapi\/v3\/(.+)$/, (req, res) => {
+    const doc = openapiV3Document(req.path.slice("/openapi/v3/".length));
+    if (!doc) {
+      sendStatus(res, statusObject(404, "NotFound", `no OpenAPI document for ${req.path}`));
+      return;
+    }
+    res.setHeader("Cache-Control", "public, immutable");
+    sendJson(res, 200, doc);
+  });
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.originalUrl, "http://k8ts");
+    let verb = req.method.toLowerCase();
+    let resource = "";
+    try {
+      const info = parseResourcePath(req.method, url.pathname, url.searchParams);
+      if (!info) return next();
+      verb = info.verb;
+      resource = info.subresource ? `${info.resource.plural}/${info.subresource}` : info.resource.plural;
+      await handleResource({
+        req,
+        res,
+        info,
+        query: url.searchParams,
+        body: Buffer.isBuffer(req.body) ? req.body : undefined,
+        registry,
+        cache,
+        watchMetrics,
+      });
+    } catch (err) {
+      const s = statusFor(err);
+      if (s.code >= 500)
+        log({
+          level: "error",
+          msg: "request failed",
+          method: req.method,
+          path: url.pathname,
+          err: s.message,
+        });
+      if (!res.headersSent) sendStatus(res, s);
+      else res.end();
+    } finally {
+      if (verb !== "watch") {
+        metrics.latency.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+      metrics.requests.inc({ verb, resource, code: String(res.statusCode) });
+    }
+  });
+
+  app.use((req: Request, res: Response) => {
+    sendStatus(
+      res,
+      statusObject(
+        404,
+        "NotFound",
+        `the server could not find the requested resource (${req.method} ${req.path})`,
+      ),
+    );
+  });
+  // Errors from the body reader (too large, unreadable) still leave as a Status.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    sendStatus(res, statusFor(err));
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port ?? 6443, opts.bindAddress ?? "127.0.0.1", (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
+    s.once("error", reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0; // watches are long-lived
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.bindAddress ?? "127.0.0.1";
+  log({ level: "info", msg: "apiserver listening", url: `http://${host}:${port}` });
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    storage,
+    metrics,
+    async close() {
+      await cache.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      storage.close();
+    },
+  };
+}
+
+/** default, kube-system, kube-public and kube-node-lease exist from the start (created if missing). */
+async function ensureNamespaces(registry: Registry): Promise<void> {
+  const ns = resourceFor("", "namespaces")!;
+  for (const name of BOOTSTRAP_NAMESPACES) {
+    if (await registry.storage.get(ns, undefined, name)) continue;
+    try {
+      await registry.create(ns, undefined, { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409) throw err;
+    }
+  }
+}

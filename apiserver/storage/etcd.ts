@@ -1,0 +1,254 @@
+// Objects in etcd: one key per object, JSON values, resourceVersion = the key's mod revision.
+// Every write is a single transaction guarded by a compare (create: the key must not exist;
+// update/delete: the mod revision must be the one the caller read), so a write is all or nothing
+// and a stale writer gets a conflict instead of overwriting someone else's change.
+
+import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
+import type { KubeObject } from "../../api/meta.js";
+import type { ResourceType } from "../../api/resources.js";
+import { ApiError, alreadyExists, conflict, notFound, StorageUnavailableError } from "../errors.js";
+
+export interface ListPage {
+  items: KubeObject[];
+  /** The etcd revision the list was read at. */
+  revision: number;
+  /** Opaque token for the next page, when more keys remain. */
+  continueToken?: string;
+  remaining?: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  /** Stop after this many matching items (0 or undefined: all). */
+  limit?: number;
+  continueToken?: string;
+  /** Keep only items for which this returns true (selectors), applied before limit. */
+  filter?: (obj: KubeObject) => boolean;
+}
+
+export interface WatchHandlers {
+  put(obj: KubeObject, prev: KubeObject | undefined, revision: number): void;
+  delete(prev: KubeObject, revision: number): void;
+  /** The watch broke in a way that cannot resume (history compacted): relist. */
+  broken(err: Error): void;
+}
+
+interface ContinueToken {
+  rev: number;
+  start: string;
+}
+
+const PAGE = 500;
+
+export class EtcdStorage {
+  readonly client: Etcd3;
+
+  constructor(
+    endpoints: string[],
+    readonly prefix = "/registry",
+    opts: { requestTimeoutMs?: number } = {},
+  ) {
+    const timeout = opts.requestTimeoutMs ?? 5000;
+    this.client = new Etcd3({
+      hosts: endpoints,
+      dialTimeout: 2000,
+      // Unary calls fail fast when etcd is unreachable so the API answers 503 instead of hanging.
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  /** /registry/pods/default/p1, /registry/deployments.apps/default/web, /registry/nodes/n1 */
+  keyPrefix(r: ResourceType, namespace?: string): string {
+    const res = r.group ? `${r.plural}.${r.group}` : r.plural;
+    if (!r.namespaced || namespace === undefined) return `${this.prefix}/${res}/`;
+    return `${this.prefix}/${res}/${namespace}/`;
+  }
+
+  key(r: ResourceType, namespace: string | undefined, name: string): string {
+    return `${this.keyPrefix(r, r.namespaced ? (namespace ?? "") : undefined)}${name}`;
+  }
+
+  async get(r: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const res = await this.guard(() => this.client.get(this.key(r, namespace, name)).exec());
+    const kv = res.kvs[0];
+    return kv ? decode(kv) : undefined;
+  }
+
+  async getOrThrow(r: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.get(r, namespace, name);
+    if (!obj) throw notFound(r, name);
+    return obj;
+  }
+
+  async list(r: ResourceType, opts: ListOptions = {}): Promise<ListPage> {
+    const prefix = this.keyPrefix(r, opts.namespace);
+    const end = prefixEnd(prefix);
+    let start = prefix;
+    let revision = 0;
+    if (opts.continueToken) {
+      const tok = parseContinue(opts.continueToken);
+      if (!tok.start.startsWith(prefix))
+        throw new ApiError(400, "BadRequest", "continue token does not match this list");
+      start = tok.start;
+      revision = tok.rev;
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const items: KubeObject[] = [];
+    for (;;) {
+      const batch = Number.isFinite(limit) ? Math.max(PAGE, limit) : 10_000;
+      const res = await this.guard(() => {
+        const b = this.client.getAll().inRange({ start, end }).limit(batch);
+        // A continued list reads the same revision as its first page (a consistent snapshot).
+        if (revision) b.revision(revision);
+        return b.exec();
+      }, revision);
+      if (!revision) revision = Number(res.header.revision);
+      let lastKey = "";
+      for (const kv of res.kvs) {
+        lastKey = kv.key.toString();
+        const obj = decode(kv);
+        if (opts.filter && !opts.filter(obj)) continue;
+        items.push(obj);
+        if (items.length >= limit) {
+          const more = res.more || kv !== res.kvs[res.kvs.length - 1];
+          if (more) {
+            return {
+              items,
+              revision,
+              continueToken: makeContinue({ rev: revision, start: `${lastKey}\0` }),
+              remaining: undefined,
+            };
+          }
+          return { items, revision };
+        }
+      }
+      if (!res.more || res.kvs.length === 0) return { items, revision };
+      start = `${lastKey}\0`;
+    }
+  }
+
+  /** Creates the object; AlreadyExists when the key is taken. Returns the object with its resourceVersion. */
+  async create(r: ResourceType, obj: KubeObject): Promise<KubeObject> {
+    const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
+    const value = encode(obj);
+    const res = await this.guard(() =>
+      this.client.if(key, "Create", "==", 0).then(this.client.put(key).value(value)).commit(),
+    );
+    if (!res.succeeded) throw alreadyExists(r, obj.metadata.name!);
+    return withRv(obj, Number(res.header.revision));
+  }
+
+  /** Replaces the object if its mod revision is still `expectedRv`; Conflict otherwise. */
+  async update(r: ResourceType, obj: KubeObject, expectedRv: number): Promise<KubeObject> {
+    const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
+    return this.compareAndSwap(r, obj, expectedRv, this.client.put(key).value(encode(obj)));
+  }
+
+  /** Deletes the object if its mod revision is still `expectedRv`. Returns the last state. */
+  async delete(r: ResourceType, obj: KubeObject, expectedRv: number): Promise<KubeObject> {
+    const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
+    return this.compareAndSwap(r, obj, expectedRv, this.client.delete().key(key));
+  }
+
+  /** Runs `op` only if the key's mod revision is `expectedRv`: Conflict if it moved, NotFound if gone. */
+  private async compareAndSwap(
+    r: ResourceType,
+    obj: KubeObject,
+    expectedRv: number,
+    op: Parameters<ReturnType<Etcd3["if"]>["then"]>[0],
+  ): Promise<KubeObject> {
+    const name = obj.metadata.name!;
+    const key = this.key(r, obj.metadata.namespace, name);
+    const res = await this.guard(() =>
+      this.client.if(key, "Mod", "==", expectedRv).then(op).else(this.client.get(key)).commit(),
+    );
+    if (!res.succeeded) {
+      const found = res.responses[0]?.response_range?.kvs?.length;
+      throw found ? conflict(r, name) : notFound(r, name);
+    }
+    return withRv(obj, Number(res.header.revision));
+  }
+
+  async revision(): Promise<number> {
+    const res = await this.guard(() => this.client.get(`${this.prefix}/`).exec());
+    return Number(res.header.revision);
+  }
+
+  /** One etcd watch over every object of a resource type, from `fromRevision` (inclusive). */
+  async watch(r: ResourceType, fromRevision: number, h: WatchHandlers): Promise<() => Promise<void>> {
+    const watcher: Watcher = await this.client
+      .watch()
+      .prefix(this.keyPrefix(r))
+      .withPreviousKV()
+      .startRevision(String(fromRevision))
+      .create();
+    watcher.on("put", (kv, prev) =>
+      h.put(decode(kv), prev ? decode(prev) : undefined, Number(kv.mod_revision)),
+    );
+    watcher.on("delete", (kv, prev) => {
+      if (prev) h.delete(withRv(decodeRaw(prev), Number(kv.mod_revision)), Number(kv.mod_revision));
+    });
+    watcher.on("error", (err) => h.broken(err));
+    return () => watcher.cancel();
+  }
+
+  /** Runs an etcd call; transport failures become StorageUnavailableError (503), compaction 410. */
+  private async guard<T>(fn: () => Promise<T>, revision?: number): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      if (/compacted/i.test(msg)) {
+        throw new ApiError(
+          410,
+          "Expired",
+          `The provided continue parameter is too old to display a consistent list result (revision ${revision}). Start a new list without it.`,
+        );
+      }
+      throw new StorageUnavailableError(msg);
+    }
+  }
+}
+
+function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+function decodeRaw(kv: IKeyValue): KubeObject {
+  return JSON.parse(kv.value.toString()) as KubeObject;
+}
+
+function decode(kv: IKeyValue): KubeObject {
+  return withRv(decodeRaw(kv), Number(kv.mod_revision));
+}
+
+function withRv(obj: KubeObject, rv: number): KubeObject {
+  obj.metadata = { ...obj.metadata, resourceVersion: String(rv) };
+  return obj;
+}
+
+function prefixEnd(prefix: string): string {
+  const b = Buffer.from(prefix);
+  b[b.length - 1]! += 1;
+  return b.toString();
+}
+
+function makeContinue(t: ContinueToken): string {
+  return Buffer.from(JSON.stringify(t)).toString("base64url");
+}
+
+function parseContinue(s: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(s, "base64url").toString()) as ContinueToken;
+    if (typeof t.rev === "number" && typeof t.start === "string") return t;
+  } catch {
+    /* fall through */
+  }
+  throw new ApiError(400, "BadRequest", "continue key is not valid: start the list again without it");
+}

@@ -1,0 +1,211 @@
+// The watch cache: one etcd watch per resource type, fanned out to every HTTP watcher.
+//
+// For each resource it keeps the current objects and a bounded window of recent events. A
+// watcher that starts at resourceVersion N is replayed every event after N from the window and
+// then follows live events; when N is older than the window it gets 410 Expired and must relist
+// (as Kubernetes' watch cache answers "too old resource version"). A watcher without a
+// resourceVersion first gets a synthetic ADDED for every current object. Filters (namespace,
+// label and field selectors) are applied per watcher; an object that stops matching is sent as
+// DELETED and one that starts matching as ADDED, as Kubernetes does.
+
+import type { KubeObject, WatchEvent } from "../api/meta.js";
+import type { ResourceType } from "../api/resources.js";
+import { ApiError } from "./errors.js";
+import type { EtcdStorage } from "./storage/etcd.js";
+
+export interface CacheWatcher {
+  matches(obj: KubeObject): boolean;
+  send(ev: WatchEvent): void;
+  /** The cache cannot continue this watcher (cache reset): end the stream so the client resumes. */
+  end(): void;
+}
+
+interface CachedEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: KubeObject;
+  prev: KubeObject | undefined;
+  rv: number;
+}
+
+const DEFAULT_CAPACITY = 20_000;
+
+export class ResourceCache {
+  private objects = new Map<string, KubeObject>();
+  private window: CachedEvent[] = [];
+  private head = 0; // index of the oldest event in the ring
+  /** Events after this revision are all in the window; older ones were evicted (or predate the cache). */
+  private evictedUpTo = 0;
+  private latestRv = 0;
+  private watchers = new Set<CacheWatcher>();
+  private cancel: (() => Promise<void>) | undefined;
+  private ready: Promise<void> | undefined;
+  private generation = 0;
+
+  constructor(
+    readonly resource: ResourceType,
+    private readonly storage: EtcdStorage,
+    private readonly capacity = DEFAULT_CAPACITY,
+    private readonly onError: (err: Error) => void = () => {},
+  ) {}
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  /** Lists every object, then follows etcd from the list's revision. Resolves when synced. */
+  start(): Promise<void> {
+    if (!this.ready) {
+      this.ready = this.sync().catch((err) => {
+        this.ready = undefined;
+        throw err;
+      });
+    }
+    return this.ready;
+  }
+
+  private async sync(): Promise<void> {
+    const gen = ++this.generation;
+    const page = await this.storage.list(this.resource);
+    if (gen !== this.generation) return;
+    this.objects.clear();
+    for (const o of page.items) this.objects.set(keyOf(o), o);
+    this.window = [];
+    this.head = 0;
+    this.evictedUpTo = page.revision;
+    this.latestRv = page.revision;
+    this.cancel = await this.storage.watch(this.resource, page.revision + 1, {
+      put: (obj, prev, rv) => gen === this.generation && this.apply(prev ? "MODIFIED" : "ADDED", obj, rv),
+      delete: (prev, rv) => gen === this.generation && this.apply("DELETED", prev, rv),
+      broken: (err) => gen === this.generation && this.reset(err),
+    });
+  }
+
+  /** The etcd watch broke beyond resuming: end every watcher (they resume or relist) and resync. */
+  private reset(err: Error): void {
+    this.onError(err);
+    const old = this.cancel;
+    this.cancel = undefined;
+    this.ready = undefined;
+    this.generation++;
+    void old?.().catch(() => {});
+    for (const w of this.watchers) w.end();
+    this.watchers.clear();
+    void this.start().catch((e) => this.onError(e as Error));
+  }
+
+  private apply(type: CachedEvent["type"], obj: KubeObject, rv: number): void {
+    if (rv <= this.latestRv) return; // replays after a reconnect
+    const k = keyOf(obj);
+    const prev = this.objects.get(k);
+    if (type === "DELETED") this.objects.delete(k);
+    else this.objects.set(k, obj);
+    const ev: CachedEvent = { type, object: obj, prev, rv };
+    this.push(ev);
+    this.latestRv = rv;
+    for (const w of this.watchers) deliver(w, ev);
+  }
+
+  private push(ev: CachedEvent): void {
+    if (this.window.length < this.capacity) {
+      this.window.push(ev);
+      return;
+    }
+    const evicted = this.window[this.head]!;
+    this.evictedUpTo = evicted.rv;
+    this.window[this.head] = ev;
+    this.head = (this.head + 1) % this.capacity;
+  }
+
+  private *eventsAfter(rv: number): Generator<CachedEvent> {
+    const n = this.window.length;
+    for (let i = 0; i < n; i++) {
+      const ev = this.window[(this.head + i) % n]!;
+      if (ev.rv > rv) yield ev;
+    }
+  }
+
+  /**
+   * Adds a watcher. `fromRv` undefined or 0: synthetic ADDED for current objects, then changes.
+   * `fromRv` N: every change after N. Throws 410 Expired when N is older than the window.
+   */
+  async subscribe(w: CacheWatcher, fromRv: number | undefined): Promise<() => void> {
+    await this.start();
+    if (fromRv === undefined || fromRv === 0) {
+      for (const obj of this.objects.values()) if (w.matches(obj)) w.send({ type: "ADDED", object: obj });
+    } else {
+      if (fromRv < this.evictedUpTo) {
+        throw new ApiError(410, "Expired", `too old resource version: ${fromRv} (${this.evictedUpTo})`);
+      }
+      for (const ev of this.eventsAfter(fromRv)) deliver(w, ev);
+    }
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
+  get resourceVersion(): number {
+    return this.latestRv;
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    const c = this.cancel;
+    this.cancel = undefined;
+    for (const w of this.watchers) w.end();
+    this.watchers.clear();
+    await c?.().catch(() => {});
+  }
+}
+
+function keyOf(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+}
+
+function deliver(w: CacheWatcher, ev: CachedEvent): void {
+  const now = w.matches(ev.object);
+  if (ev.type === "DELETED") {
+    if (now) w.send({ type: "DELETED", object: ev.object });
+    return;
+  }
+  if (ev.type === "ADDED") {
+    if (now) w.send({ type: "ADDED", object: ev.object });
+    return;
+  }
+  const before = ev.prev ? w.matches(ev.prev) : false;
+  if (now && before) w.send({ type: "MODIFIED", object: ev.object });
+  else if (now) w.send({ type: "ADDED", object: ev.object });
+  else if (before) w.send({ type: "DELETED", object: ev.object });
+}
+
+/** All resource caches of one API server. */
+export class WatchCache {
+  private caches = new Map<ResourceType, ResourceCache>();
+
+  constructor(
+    private readonly storage: EtcdStorage,
+    private readonly onError: (err: Error) => void = () => {},
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  for(r: ResourceType): ResourceCache {
+    let c = this.caches.get(r);
+    if (!c) {
+      c = new ResourceCache(r, this.storage, this.capacity, this.onError);
+      this.caches.set(r, c);
+    }
+    return c;
+  }
+
+  get watcherCount(): number {
+    let n = 0;
+    for (const c of this.caches.values()) n += c.watcherCount;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.caches.values()].map((c) => c.stop()));
+  }
+}

@@ -1,0 +1,241 @@
+// bench/apiserver: API server throughput and watch fan-out against a baseline of raw etcd,
+// measured in the same run on the same machine. Prints one JSON document.
+//
+//   creates: N pods POSTed by C concurrent clients (keep-alive HTTP), beside raw etcd puts of the
+//            same JSON values at the same concurrency through the etcd3 client; ratio = api/etcd.
+//   watch:   W watchers on one namespace's configmaps, U updates; latency from sending the update
+//            to each watcher receiving its event.
+//
+// Flags: --pods 10000 --concurrency 32 --watchers 100 --updates 1000
+
+import { Agent, request } from "node:http";
+import { parseArgs } from "node:util";
+import { Etcd3 } from "etcd3";
+import { freePort, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+
+const { values } = parseArgs({
+  options: {
+    pods: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "32" },
+    watchers: { type: "string", default: "100" },
+    updates: { type: "string", default: "1000" },
+  },
+});
+const PODS = Number(values.pods);
+const CONC = Number(values.concurrency);
+const WATCHERS = Number(values.watchers);
+const UPDATES = Number(values.updates);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, i)]! * 100) / 100;
+}
+
+function podBody(i: number): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: `bench-${i}`, namespace: "default", labels: { app: "bench", shard: String(i % 10) } },
+    spec: {
+      containers: [
+        {
+          name: "c",
+          image: "busybox:1.36",
+          command: ["sleep", "3600"],
+          resources: { requests: { cpu: "100m", memory: "64Mi" } },
+        },
+      ],
+    },
+  });
+}
+
+async function runPool(
+  total: number,
+  conc: number,
+  one: (i: number) => Promise<void>,
+): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const s = performance.now();
+        await one(i);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { seconds: (performance.now() - t0) / 1000, latencies };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(
+  url: string,
+  path: string,
+  body: string,
+  method = "POST",
+  contentType = "application/json",
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(path, url);
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        agent,
+        headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const etcd = await startEtcd();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const api = startK8ts(["apiserver", "--etcd-servers", etcd.endpoint, "--port", String(port)]);
+  try {
+    await waitHttpOk(`${url}/readyz`);
+
+    // Baseline: raw etcd puts of the same values at the same concurrency.
+    const client = new Etcd3({ hosts: etcd.endpoint });
+    const raw = await runPool(PODS, CONC, async (i) => {
+      await client.put(`/baseline/pods/default/bench-${i}`).value(podBody(i));
+    });
+    client.close();
+
+    let failures = 0;
+    const api1 = await runPool(PODS, CONC, async (i) => {
+      const code = await post(url, "/api/v1/namespaces/default/pods", podBody(i));
+      if (code !== 201) failures++;
+    });
+
+    // Watch fan-out.
+    await post(
+      url,
+      "/api/v1/namespaces/default/configmaps",
+      JSON.stringify({ metadata: { name: "fan" }, data: { i: "0" } }),
+    );
+    const sentAt = new Map<string, number>();
+    const deliveries: number[] = [];
+    let received = 0;
+    const streams: { close(): void }[] = [];
+    const startRv = await new Promise<string>((resolve, reject) => {
+      request(`${url}/api/v1/namespaces/default/configmaps`, { agent }, (res) => {
+        let b = "";
+        res.on("data", (d) => (b += d));
+        res.on("end", () => resolve(JSON.parse(b).metadata.resourceVersion));
+      })
+        .on("error", reject)
+        .end();
+    });
+    await Promise.all(
+      Array.from(
+        { length: WATCHERS },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = request(
+              `${url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${startRv}`,
+              (res) => {
+                let buf = "";
+                res.setEncoding("utf8");
+                res.on("data", (chunk: string) => {
+                  buf += chunk;
+                  let nl = buf.indexOf("\n");
+                  while (nl >= 0) {
+                    const ev = JSON.parse(buf.slice(0, nl));
+                    buf = buf.slice(nl + 1);
+                    const t = sentAt.get(ev.object?.data?.i);
+                    if (t !== undefined) {
+                      deliveries.push(performance.now() - t);
+                      received++;
+                    }
+                    nl = buf.indexOf("\n");
+                  }
+                });
+                resolve();
+              },
+            );
+            req.on("error", reject);
+            req.end();
+            streams.push({ close: () => req.destroy() });
+          }),
+      ),
+    );
+    const w0 = performance.now();
+    for (let i = 1; i <= UPDATES; i++) {
+      sentAt.set(String(i), performance.now());
+      await post(
+        url,
+        "/api/v1/namespaces/default/configmaps/fan",
+        JSON.stringify({ data: { i: String(i) } }),
+        "PATCH",
+        "application/merge-patch+json",
+      );
+    }
+    const expected = WATCHERS * UPDATES;
+    const deadline = Date.now() + 60_000;
+    while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const watchSeconds = (performance.now() - w0) / 1000;
+    for (const s of streams) s.close();
+    deliveries.sort((a, b) => a - b);
+
+    const etcdRate = PODS / raw.seconds;
+    const apiRate = PODS / api1.seconds;
+    const result = {
+      benchmark: "apiserver",
+      machine: { cpus: (await import("node:os")).cpus().length },
+      creates: {
+        pods: PODS,
+        concurrency: CONC,
+        failures,
+        apiserver: {
+          perSecond: Math.round(apiRate),
+          p50Ms: percentile(api1.latencies, 50),
+          p99Ms: percentile(api1.latencies, 99),
+        },
+        rawEtcd: {
+          perSecond: Math.round(etcdRate),
+          p50Ms: percentile(raw.latencies, 50),
+          p99Ms: percentile(raw.latencies, 99),
+        },
+        ratio: Math.round((apiRate / etcdRate) * 1000) / 1000,
+        goal: { ratioAtLeast: 0.4, p99MsBelow: 50 },
+      },
+      watch: {
+        watchers: WATCHERS,
+        updates: UPDATES,
+        delivered: received,
+        expected,
+        seconds: Math.round(watchSeconds * 100) / 100,
+        p50Ms: percentile(deliveries, 50),
+        p99Ms: percentile(deliveries, 99),
+        goal: { p99MsBelow: 100 },
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    agent.destroy();
+    await api.stop();
+    await etcd.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

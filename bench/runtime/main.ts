@@ -1,0 +1,117 @@
+// bench/runtime: container create+start latency through the runtime-shim (CreateContainer +
+// StartContainer over its gRPC socket, runc backend) beside raw `runc run --detach` of the same
+// bundle (same config.json, same overlay rootfs, same pod network namespace) measured in the same
+// run. Each container is removed after it is measured, so only one runs at a time. Prints one JSON
+// document. Needs root and runc.
+//
+// Flags: --containers 100
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startRuntimeShim } from "../../testing/index.js";
+
+const { values } = parseArgs({ options: { containers: { type: "string", default: "100" } } });
+const N = Number(values.containers);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { p50Ms: r(percentile(s, 50)), p99Ms: r(percentile(s, 99)), meanMs: r(mean), n: s.length };
+}
+
+const shim = await startRuntimeShim({ backend: "runc" });
+try {
+  await shim.image.PullImage({ image: { image: "busybox" } });
+  const { podSandboxId } = await shim.runtime.RunPodSandbox({
+    config: {
+      metadata: { name: "bench", namespace: "bench", uid: "bench-uid" },
+      logDirectory: join(shim.dir, "logs"),
+    },
+  });
+  const config = (i: number) => ({
+    metadata: { name: `c${i}` },
+    image: { image: "busybox" },
+    command: ["sleep", "1000"],
+    logPath: `c${i}.log`,
+  });
+
+  // Warm-up (not measured): page caches, the monitor's code, runc's binary.
+  const warm = await shim.runtime.CreateContainer({ podSandboxId, config: config(-1) });
+  await shim.runtime.StartContainer({ containerId: warm.containerId });
+  const bundleConfig = readFileSync(join(shim.root, "containers", warm.containerId!, "config.json"), "utf8");
+  await shim.runtime.RemoveContainer({ containerId: warm.containerId });
+
+  const viaShim: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t0 = performance.now();
+    const { containerId } = await shim.runtime.CreateContainer({ podSandboxId, config: config(i) });
+    await shim.runtime.StartContainer({ containerId });
+    viaShim.push(performance.now() - t0);
+    await shim.runtime.RemoveContainer({ containerId });
+  }
+
+  // Raw runc: the same config.json over the same image rootfs (its own overlay) in the same netns.
+  const image = (await shim.image.ImageStatus({ image: { image: "busybox" } })).image!;
+  const lower = join(shim.root, "images", "rootfs", image.id!.slice(7));
+  const bundle = join(shim.dir, "raw-bundle");
+  for (const d of ["rootfs", "upper", "work"]) mkdirSync(join(bundle, d), { recursive: true });
+  execFileSync("mount", [
+    "-t",
+    "overlay",
+    "overlay",
+    "-o",
+    `lowerdir=${lower},upperdir=${bundle}/upper,workdir=${bundle}/work`,
+    `${bundle}/rootfs`,
+  ]);
+  const runcRoot = join(shim.dir, "raw-runc");
+  const raw: number[] = [];
+  try {
+    for (let i = -1; i < N; i++) {
+      const id = `k8ts-bench-raw-${process.pid}-${i}`;
+      const spec = JSON.parse(bundleConfig);
+      spec.linux.cgroupsPath = `/k8ts-bench/${id}`;
+      writeFileSync(join(bundle, "config.json"), JSON.stringify(spec));
+      const t0 = performance.now();
+      const r = spawnSync("runc", ["--root", runcRoot, "run", "--detach", "--bundle", bundle, id], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      const took = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`runc run failed: ${r.stderr.toString()}`);
+      if (i >= 0) raw.push(took);
+      spawnSync("runc", ["--root", runcRoot, "delete", "--force", id], { stdio: "ignore" });
+    }
+  } finally {
+    spawnSync("umount", [`${bundle}/rootfs`]);
+    for (const c of ["blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids", "systemd"])
+      spawnSync("rmdir", [`/sys/fs/cgroup/${c}/k8ts-bench`], { stdio: "ignore" });
+  }
+
+  const shimSummary = summary(viaShim);
+  const rawSummary = summary(raw);
+  const ratio = Math.round((shimSummary.p50Ms / rawSummary.p50Ms) * 100) / 100;
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: "runtime create+start",
+        containers: N,
+        shim: shimSummary,
+        rawRunc: rawSummary,
+        ratioP50: ratio,
+        ratioP99: Math.round((shimSummary.p99Ms / rawSummary.p99Ms) * 100) / 100,
+        goal: { ratioP50AtMost: 1.5, shimP50MsUnder: 150 },
+        goalMet: ratio <= 1.5 && shimSummary.p50Ms < 150,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await shim.stop();
+}

@@ -1,0 +1,28 @@
+// `k8ts status`: each process of the local cluster (running or not) and whether the API answers.
+
+import { isAlive, readState } from "./state.js";
+
+export interface StatusRow {
+  name: string;
+  pid: number;
+  state: "running" | "stopped";
+  log: string;
+}
+
+export async function status(
+  dataDir: string,
+): Promise<{ rows: StatusRow[]; apiserverUrl?: string; apiReady: boolean }> {
+  const s = readState(dataDir);
+  if (!s) return { rows: [], apiReady: false };
+  const rows = s.processes.map(
+    (p) =>
+      ({ name: p.name, pid: p.pid, state: isAlive(p.pid) ? "running" : "stopped", log: p.log }) as StatusRow,
+  );
+  let apiReady = false;
+  try {
+    apiReady = (await fetch(`${s.apiserverUrl}/readyz`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    apiReady = false;
+  }
+  return { rows, apiserverUrl: s.apiserverUrl, apiReady };
+}

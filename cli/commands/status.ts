@@ -1,0 +1,25 @@
+// `k8ts status`: the local cluster's processes and whether its API answers.
+
+import { resolveDataDir, status } from "../cluster/index.js";
+import type { Command } from "../command.js";
+import { parseFlags } from "../flags.js";
+
+export const command: Command = {
+  summary: "show the processes of the local cluster and whether its API answers",
+  usage: `Flags:
+  --data-dir DIR   the cluster's data dir (default ~/.k8ts)`,
+  async run(argv) {
+    const { values } = parseFlags(argv, { "data-dir": { type: "string" } } as const);
+    const dataDir = resolveDataDir(values["data-dir"]);
+    const s = await status(dataDir);
+    if (s.rows.length === 0) {
+      process.stdout.write(`no cluster is running from ${dataDir}: start one with \`k8ts up\`\n`);
+      return 1;
+    }
+    process.stdout.write(`${"COMPONENT".padEnd(14)}${"PID".padEnd(9)}${"STATE".padEnd(10)}LOG\n`);
+    for (const r of s.rows)
+      process.stdout.write(`${r.name.padEnd(14)}${String(r.pid).padEnd(9)}${r.state.padEnd(10)}${r.log}\n`);
+    process.stdout.write(`\nAPI server ${s.apiserverUrl}: ${s.apiReady ? "ready" : "not answering"}\n`);
+    return s.apiReady && s.rows.every((r) => r.state === "running") ? 0 : 1;
+  },
+};

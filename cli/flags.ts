@@ -1,0 +1,28 @@
+// Flag parsing shared by every verb: Kubernetes-style long flags (--etcd-servers=x or --etcd-servers x).
+
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "./command.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. Run with --help to see the flags.`);
+  }
+}
+
+export function intFlag(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+/** One JSON object per line on stderr: what every long-running component logs. */
+export function jsonLogger(component: string) {
+  return (line: Record<string, unknown>) => {
+    process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component, ...line })}\n`);
+  };
+}
