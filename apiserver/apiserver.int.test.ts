@@ -594,3 +594,14 @@ describe("etcd outages", () => {
     assert.ok(names.includes("after-outage"), `watch saw ${names.join(",")}`);
   });
 });
+
+describe("strict decoding", () => {
+  test("duplicate JSON keys are refused in Strict mode and nothing is stored", async () => {
+    const body =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dupkeys"},"data":{"a":"1","a":"2"}}';
+    const r = await call("POST", "/api/v1/namespaces/default/configmaps", body);
+    assert.equal(r.status, 400);
+    assert.match(r.body.message, /duplicate field "data.a"/);
+    assert.equal((await call("GET", "/api/v1/namespaces/default/configmaps/dupkeys")).status, 404);
+  });
+});

@@ -3,7 +3,7 @@
 // with a Warning header each, Ignore drops them silently).
 
 import { parse as parseYaml } from "yaml";
-import { checkAgainstSchema } from "../api/index.js";
+import { checkAgainstSchema, findDuplicateKeys } from "../api/index.js";
 import type { KubeObject } from "../api/meta.js";
 import { apiVersionOf, type ResourceType } from "../api/resources.js";
 import { ApiError, badRequest } from "./errors.js";
@@ -62,6 +62,15 @@ export function decodeObject(
     }
   } else if (type === "application/json" || type === "application/yaml" || type === "*/*") {
     value = parseDocument(raw, type);
+    if (mode === "Strict" && type === "application/json") {
+      // JSON.parse keeps the last of duplicate keys silently; strict decoding refuses them.
+      const dups = findDuplicateKeys(raw.toString("utf8"));
+      if (dups.length) {
+        throw badRequest(
+          `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${dups.join(", ")}`,
+        );
+      }
+    }
   } else {
     throw new ApiError(
       415,

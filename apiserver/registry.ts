@@ -3,7 +3,7 @@
 // status subresources, graceful pod deletion, finalizers, dry runs). Handlers parse HTTP and call
 // this; this never sees HTTP.
 
-import { applyDefaults, validateCreate, validateUpdate } from "../api/index.js";
+import { applyDefaults, validateCreate, validateStatusUpdate, validateUpdate } from "../api/index.js";
 import type { DeleteOptions, KubeObject, StatusCause } from "../api/meta.js";
 import { type ResourceType, resourceFor } from "../api/resources.js";
 import { ApiError, badRequest, conflict, forbidden, invalid, notFound } from "./errors.js";
@@ -125,7 +125,8 @@ export class Registry {
       }
       next.apiVersion = cur.apiVersion;
       next.kind = cur.kind;
-      this.check(r, next, [...immutableMeta(next, cur), ...validateUpdate(r.kind, next, cur)]);
+      const validate = o.subresource === "status" ? validateStatusUpdate : validateUpdate;
+      this.check(r, next, [...immutableMeta(next, cur), ...validate(r.kind, next, cur)]);
       if (sameObject(next, cur)) return finish(r, cur);
       if (o.dryRun) return finish(r, next);
       try {
@@ -262,7 +263,10 @@ export class Registry {
   }
 
   private async checkNamespaceAcceptsContent(ns: string): Promise<void> {
-    const nsObj = await this.storage.get(NAMESPACES, undefined, ns);
+    // The watch cache answers without a round trip to etcd; a namespace created a moment ago may
+    // not be there yet, so a miss asks etcd (as Kubernetes' namespace lifecycle admission does).
+    const nsObj =
+      this.cache.for(NAMESPACES).get(undefined, ns) ?? (await this.storage.get(NAMESPACES, undefined, ns));
     if (!nsObj)
       throw new ApiError(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });
     if (nsObj.metadata.deletionTimestamp) {

@@ -146,6 +146,11 @@ export class ResourceCache {
     return () => this.watchers.delete(w);
   }
 
+  /** The cached object (possibly a few milliseconds behind etcd), if the cache has it. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(`${namespace ?? ""}/${name}`);
+  }
+
   get resourceVersion(): number {
     return this.latestRv;
   }

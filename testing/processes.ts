@@ -70,7 +70,9 @@ export interface Daemon {
 
 /** Starts `k8ts <verb> ...` in its own process group; stop() kills the group and waits. */
 export function startK8ts(args: string[], env: NodeJS.ProcessEnv = process.env): Daemon {
-  const child = spawn(process.execPath, ["--enable-source-maps", K8TS_MAIN, ...args], {
+  // K8TS_NODE_ARGS passes extra flags to node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile).
+  const nodeArgs = (process.env.K8TS_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", K8TS_MAIN, ...args], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env,
