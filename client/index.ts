@@ -34,6 +34,12 @@ export {
   isNotFound,
 } from "./errors.js";
 export {
+  EventRecorder,
+  type EventRecorderOptions,
+  type EventSource,
+  type EventType,
+} from "./event-recorder.js";
+export {
   type EventHandlers,
   Informer,
   type InformerOptions,

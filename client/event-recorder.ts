@@ -1,0 +1,152 @@
+// Recording core/v1 Events about objects, aggregated as Kubernetes' event correlator does: the same
+// (object, type, reason, message, source) within the aggregation window updates one Event's count
+// and lastTimestamp instead of creating a new one, so `kubectl describe` says "x5 over 2m".
+// Recording never blocks or throws: events are best-effort, written in the background.
+
+import type { KubeObject } from "../api/index.js";
+import { type Clock, realClock } from "./clock.js";
+import { isNotFound } from "./errors.js";
+import type { RestClient } from "./rest.js";
+
+export type EventType = "Normal" | "Warning";
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+export interface EventRecorderOptions {
+  clock?: Clock;
+  /** How long a repeated event keeps counting on the same Event (Kubernetes: 10 minutes). */
+  aggregateWindowMs?: number;
+  /** Remembered series; the oldest is forgotten beyond this. */
+  maxSeries?: number;
+  onError?: (err: unknown) => void;
+}
+
+interface Series {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: string;
+  lastSeenMs: number;
+  /** Writes of one series are serialized. */
+  chain: Promise<void>;
+}
+
+const EVENTS = { group: "", version: "v1", plural: "events", namespaced: true } as const;
+const MAX_MESSAGE = 1024;
+
+function rfc3339(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+export class EventRecorder {
+  private readonly series = new Map<string, Series>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly clock: Clock;
+  private readonly windowMs: number;
+  private readonly maxSeries: number;
+
+  constructor(
+    private readonly client: RestClient,
+    private readonly source: EventSource,
+    private readonly opts: EventRecorderOptions = {},
+  ) {
+    this.clock = opts.clock ?? realClock;
+    this.windowMs = opts.aggregateWindowMs ?? 10 * 60_000;
+    this.maxSeries = opts.maxSeries ?? 4096;
+  }
+
+  /** Records that `reason` happened to `obj`. Returns at once; the write happens in the background. */
+  event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    const msg = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+    const m = obj.metadata;
+    const involved = {
+      kind: obj.kind,
+      namespace: m.namespace,
+      name: m.name,
+      uid: m.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: m.resourceVersion,
+      ...(fieldPath ? { fieldPath } : {}),
+    };
+    const key = JSON.stringify([
+      involved.kind,
+      involved.namespace,
+      involved.name,
+      involved.uid,
+      fieldPath,
+      type,
+      reason,
+      msg,
+    ]);
+    const now = this.clock.now();
+    let s = this.series.get(key);
+    if (s && now - s.lastSeenMs > this.windowMs) {
+      this.series.delete(key);
+      s = undefined;
+    }
+    const nowTs = rfc3339(now);
+    if (!s) {
+      const namespace = m.namespace || "default";
+      s = {
+        name: `${m.name ?? "unknown"}.${(now * 1_000_000 + Math.floor(Math.random() * 1_000_000)).toString(16)}`,
+        namespace,
+        count: 0,
+        firstTimestamp: nowTs,
+        lastSeenMs: now,
+        chain: Promise.resolve(),
+      };
+      this.series.set(key, s);
+      if (this.series.size > this.maxSeries) this.series.delete(this.series.keys().next().value!);
+    }
+    const series = s;
+    series.count++;
+    series.lastSeenMs = now;
+    const count = series.count;
+    const body = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: series.name, namespace: series.namespace },
+      involvedObject: involved,
+      reason,
+      message: msg,
+      type,
+      source: { component: this.source.component, ...(this.source.host ? { host: this.source.host } : {}) },
+      firstTimestamp: series.firstTimestamp,
+      lastTimestamp: nowTs,
+      count,
+      reportingComponent: this.source.component,
+      reportingInstance: this.source.host ?? "",
+    };
+    const write = async () => {
+      if (count === 1) {
+        await this.client.create(EVENTS, body, { namespace: series.namespace });
+        return;
+      }
+      try {
+        await this.client.patch(
+          EVENTS,
+          series.name,
+          "merge",
+          { count, lastTimestamp: nowTs, message: msg },
+          { namespace: series.namespace },
+        );
+      } catch (err) {
+        // The Event was deleted (or never made it): start it again with the count so far.
+        if (!isNotFound(err)) throw err;
+        await this.client.create(EVENTS, body, { namespace: series.namespace });
+      }
+    };
+    const p = series.chain.then(write).catch((err) => this.opts.onError?.(err));
+    series.chain = p;
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Resolves when every event recorded so far has been written (or failed). */
+  async flush(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+}
