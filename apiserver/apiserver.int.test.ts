@@ -605,3 +605,36 @@ describe("strict decoding", () => {
     assert.equal((await call("GET", "/api/v1/namespaces/default/configmaps/dupkeys")).status, 404);
   });
 });
+
+describe("namespace deletion", () => {
+  test("a deleted namespace terminates, refuses new content, empties itself and goes", async () => {
+    await call("POST", "/api/v1/namespaces", { metadata: { name: "doomed" } });
+    await call("POST", "/api/v1/namespaces/doomed/configmaps", { metadata: { name: "cm" } });
+    await call("POST", "/apis/apps/v1/namespaces/doomed/deployments", deployment("d"));
+    await call("POST", "/api/v1/namespaces/doomed/pods", pod("running", { nodeName: "n1" }));
+    const del = await call("DELETE", "/api/v1/namespaces/doomed");
+    assert.equal(del.status, 200);
+    assert.equal(del.body.status.phase, "Terminating");
+    const refused = await call("POST", "/api/v1/namespaces/doomed/configmaps", {
+      metadata: { name: "late" },
+    });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.message, /being terminated/);
+    await waitFor(
+      async () => (await call("GET", "/api/v1/namespaces/doomed/configmaps")).body.items.length === 0,
+      {
+        what: "configmaps in the namespace to be deleted",
+      },
+    );
+    assert.equal((await call("GET", "/apis/apps/v1/namespaces/doomed/deployments")).body.items.length, 0);
+    // The pod on a node is terminating gracefully, which holds the namespace.
+    const p = await call("GET", "/api/v1/namespaces/doomed/pods/running");
+    assert.ok(p.body.metadata.deletionTimestamp);
+    assert.equal((await call("GET", "/api/v1/namespaces/doomed")).status, 200);
+    // The node agent's last word: delete with grace 0. Then the namespace goes.
+    await call("DELETE", "/api/v1/namespaces/doomed/pods/running", { gracePeriodSeconds: 0 });
+    await waitFor(async () => (await call("GET", "/api/v1/namespaces/doomed")).status === 404, {
+      what: "the namespace to be removed",
+    });
+  });
+});

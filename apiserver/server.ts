@@ -16,6 +16,7 @@ import {
 import { statusFor, statusObject } from "./errors.js";
 import { handleResource } from "./handlers/resource.js";
 import { ApiMetrics } from "./metrics.js";
+import { NamespaceLifecycle } from "./namespace-lifecycle.js";
 import {
   OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
   openapiV2Document,
@@ -61,6 +62,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const watchMetrics = metrics.watchMetrics();
 
   await ensureNamespaces(registry);
+  const namespaces = new NamespaceLifecycle(registry, log);
+  registry.onNamespaceTerminating = () => void namespaces.pass();
+  namespaces.start();
   // Start every resource's cache now, so the first watch does not pay for the initial list.
   await Promise.all(RESOURCES.map((r) => cache.for(r).start()));
 
@@ -206,6 +210,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     storage,
     metrics,
     async close() {
+      namespaces.stop();
       await cache.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
