@@ -108,6 +108,8 @@ export class Registry {
    * Reads the current object, applies `mutate` and writes the result if nothing changed in
    * between; on a concurrent change it reads again and retries (the apiserver's GuaranteedUpdate).
    * The mutation returns the desired object; server rules (strategy, defaults, validation) follow.
+   * The first attempt starts from the watch cache's copy (no etcd read); a conflict or an apparent
+   * no-op on that copy is checked again against etcd, so a stale copy only costs a retry.
    */
   async guaranteedUpdate(
     r: ResourceType,
@@ -116,10 +118,19 @@ export class Registry {
     mutate: Mutation,
     o: WriteOptions & { subresource?: "status"; retry?: boolean; internal?: boolean } = {},
   ): Promise<KubeObject> {
+    let cached = o.dryRun ? undefined : this.cache.for(r).get(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const cur = await this.storage.get(r, namespace, name);
+      const fromCache = cached !== undefined;
+      const cur = cached ?? (await this.storage.get(r, namespace, name));
+      cached = undefined;
       if (!cur) throw notFound(r, name);
-      const desired = await mutate(structuredClone(cur));
+      let desired: KubeObject;
+      try {
+        desired = await mutate(structuredClone(cur));
+      } catch (err) {
+        if (fromCache && err instanceof ApiError && err.reason === "Conflict") continue;
+        throw err;
+      }
       let next: KubeObject;
       if (o.subresource === "status") {
         next = prepareForStatusUpdate(desired, cur);
@@ -134,12 +145,19 @@ export class Registry {
         const validate = o.subresource === "status" ? validateStatusUpdate : validateUpdate;
         this.check(r, next, [...immutableMeta(next, cur), ...validate(r.kind, next, cur)]);
       }
-      if (sameObject(next, cur)) return finish(r, cur);
+      if (sameObject(next, cur)) {
+        if (fromCache) continue;
+        return finish(r, cur);
+      }
       if (o.dryRun) return finish(r, next);
       try {
         const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion));
         return finish(r, await this.afterUpdate(r, written));
       } catch (err) {
+        if (fromCache && err instanceof ApiError && err.reason === "Conflict") {
+          attempt--;
+          continue;
+        }
         const retriable = err instanceof ApiError && err.reason === "Conflict" && o.retry !== false;
         if (!retriable || attempt >= MAX_CONFLICT_RETRIES) throw err;
       }
@@ -227,11 +245,14 @@ export class Registry {
   async bind(namespace: string, name: string, node: string, o: WriteOptions = {}): Promise<KubeObject> {
     const pods = resourceFor("", "pods")!;
     const nodes = resourceFor("", "nodes")!;
-    if (!(await this.storage.get(nodes, undefined, node))) {
+    if (!this.cache.for(nodes).get(undefined, node) && !(await this.storage.get(nodes, undefined, node))) {
       throw new ApiError(404, "NotFound", `nodes "${node}" not found`, { name: node, kind: "nodes" });
     }
+    // The cached pod saves a read; if it is stale the compare-and-swap fails and we read etcd.
+    let cached = this.cache.for(pods).get(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const cur = await this.storage.get(pods, namespace, name);
+      const cur = cached ?? (await this.storage.get(pods, namespace, name));
+      cached = undefined;
       if (!cur) throw notFound(pods, name);
       const spec = (cur.spec ?? {}) as { nodeName?: string };
       if (spec.nodeName) {

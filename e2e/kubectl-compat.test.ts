@@ -2,6 +2,7 @@
 // they see. The core runs with kubectl 1.32 (on the PATH); a smaller core with 1.27 and 1.33.
 
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,20 +166,25 @@ describe("kubectl 1.32", () => {
   });
 
   test("get -w sees a change", async () => {
-    const watcher = (async () =>
-      kubectl(["get", "pods", "-w", "--request-timeout=6s"], { timeoutMs: 15_000 }))();
-    // Label until the watch has printed the change (kubectl prints a row per event).
-    const labelled = await waitFor(
-      async () => {
-        const r = await kubectl(["label", "pod", "p1", `seen=${Date.now()}`, "--overwrite"]);
-        return r.code === 0 ? r : undefined;
-      },
-      { timeoutMs: 10_000, what: "kubectl label" },
-    );
-    assert.match(labelled.stdout, /pod\/p1 labeled/);
-    const w = await watcher;
-    const rows = w.stdout.split("\n").filter((l) => l.startsWith("p1 "));
-    assert.ok(rows.length >= 2, `watch printed:\n${w.stdout}\n${w.stderr}`);
+    const watch = spawn(kubectlBinary(), ["get", "pods", "-w"], {
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, KUBECACHEDIR: join(dir, "cache-default") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    watch.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const rows = () => out.split("\n").filter((l) => l.startsWith("p1 ")).length;
+    try {
+      await waitFor(() => rows() >= 1, { timeoutMs: 10_000, what: "kubectl get -w to print the pod" });
+      // kubectl lists, then watches from the list's resourceVersion: a change made after the first
+      // row is printed must arrive as a second row.
+      const r = await kubectl(["label", "pod", "p1", `seen=${Date.now()}`, "--overwrite"]);
+      assert.match(r.stdout, /pod\/p1 labeled/);
+      await waitFor(() => rows() >= 2, { timeoutMs: 10_000, what: `a second row from get -w; got:\n${out}` });
+    } finally {
+      watch.kill("SIGKILL");
+    }
   });
 
   test("label, then select by it", async () => {
