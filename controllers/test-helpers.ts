@@ -1,0 +1,80 @@
+// Shared by this folder's tests only: a real API server with the controllers running on it, and the
+// node agent's part played by hand (pods marked Running/Ready through the status subresource).
+
+import type { KubeObject, Pod, ResourceType } from "../api/index.js";
+import { type Clock, RestClient } from "../client/index.js";
+import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
+import { waitFor } from "../testing/index.js";
+import { PODS } from "./context.js";
+import { type ControllerName, type RunningControllers, startControllers } from "./manager.js";
+
+export interface Stack {
+  cluster: TestCluster;
+  client: RestClient;
+  controllers: RunningControllers;
+  stop(): Promise<void>;
+}
+
+export async function startStack(controllers: readonly ControllerName[], clock?: Clock): Promise<Stack> {
+  const cluster = await startTestApiServer();
+  const client = new RestClient({ server: cluster.url });
+  let running: RunningControllers;
+  try {
+    running = await startControllers({ client, controllers, clock, resyncPeriodMs: 0 });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return {
+    cluster,
+    client,
+    controllers: running,
+    async stop() {
+      await running.stop();
+      await cluster.stop();
+    },
+  };
+}
+
+export function container(image = "busybox") {
+  return { name: "c", image, command: ["sleep", "3600"] };
+}
+
+/** What a node agent would write: Running, and Ready since `at`. */
+export async function markReady(client: RestClient, pod: Pod, at = new Date()): Promise<Pod> {
+  const fresh = await client.get<Pod>(PODS, pod.metadata.name ?? "", { namespace: pod.metadata.namespace });
+  const ts = `${at.toISOString().slice(0, 19)}Z`;
+  fresh.status = {
+    ...fresh.status,
+    phase: "Running",
+    conditions: [{ type: "Ready", status: "True", lastTransitionTime: ts }],
+  };
+  return client.updateStatus(PODS, fresh);
+}
+
+export async function podsOf(client: RestClient, namespace: string, selector: string): Promise<Pod[]> {
+  const list = await client.list<Pod>(PODS, { namespace, labelSelector: selector });
+  return list.items.filter((p) => !p.metadata.deletionTimestamp);
+}
+
+export function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  return Boolean(obj.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid && r.controller));
+}
+
+/** What `kubectl scale` sends: a merge patch on the scale subresource. */
+export async function scaleTo(
+  client: RestClient,
+  r: ResourceType,
+  name: string,
+  replicas: number,
+): Promise<void> {
+  await client.patch(
+    r,
+    name,
+    "merge",
+    { spec: { replicas } },
+    { namespace: "default", subresource: "scale" },
+  );
+}
+
+export { waitFor };
