@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KubeObject } from "../api/meta.js";
+import type { KubeObject } from "../api/index.js";
 import { Indexer, NAMESPACE_INDEX, namespaceIndex, objectKey, splitKey } from "./cache.js";
 
 const pod = (ns: string, name: string, node: string, labels: Record<string, string> = {}): KubeObject => ({

@@ -2,7 +2,7 @@
 // objects, as client-go's MetaNamespaceKeyFunc) plus secondary indexes, e.g. pods by spec.nodeName.
 // Objects in the cache are shared with every reader: treat them as read-only and copy before changing.
 
-import type { KubeObject } from "../api/meta.js";
+import type { KubeObject } from "../api/index.js";
 
 /** "namespace/name" for namespaced objects, "name" otherwise. */
 export function objectKey(obj: KubeObject): string {

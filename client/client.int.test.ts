@@ -4,9 +4,7 @@
 import assert from "node:assert/strict";
 import { createServer, Socket } from "node:net";
 import { after, before, test } from "node:test";
-import type { Lease } from "../api/coordination-v1.js";
-import type { ConfigMap } from "../api/core-v1.js";
-import { RESOURCES } from "../api/resources.js";
+import { type ConfigMap, type Lease, RESOURCES } from "../api/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { freePort, startK8ts, waitFor, waitHttpOk } from "../testing/index.js";
 import {

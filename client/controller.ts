@@ -12,7 +12,7 @@
 // Wiring, as in sample-controller: informer handlers enqueue keys (`enqueueOnEvents`), wait for the
 // informers to sync, then `run()` the workers, so that no reconcile reads a half-filled cache.
 
-import type { KubeObject } from "../api/meta.js";
+import type { KubeObject } from "../api/index.js";
 import { objectKey } from "./cache.js";
 import { type Clock, realClock } from "./clock.js";
 import type { EventHandlers } from "./informer.js";

@@ -2,7 +2,7 @@
 // synthetic one when the server could not be reached), and predicates in the style of apimachinery's
 // errors.IsNotFound. Everything in client/ that fails on the wire throws an ApiError.
 
-import type { Status, StatusReason } from "../api/meta.js";
+import type { Status, StatusReason } from "../api/index.js";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";

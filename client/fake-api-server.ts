@@ -5,7 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { KubeObject, Status } from "../api/meta.js";
+import type { KubeObject, Status } from "../api/index.js";
 
 interface LoggedEvent {
   rv: number;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { KubeObject } from "../api/meta.js";
+import type { KubeObject } from "../api/index.js";
 import { waitFor } from "../testing/index.js";
 import { FakeApiServer } from "./fake-api-server.js";
 import { InformerFactory } from "./informer-factory.js";

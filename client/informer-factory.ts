@@ -2,7 +2,7 @@
 // SharedInformerFactory: the controller manager runs the Deployment, ReplicaSet and garbage
 // collector controllers over one pod watch instead of three.
 
-import type { KubeObject } from "../api/meta.js";
+import type { KubeObject } from "../api/index.js";
 import type { Indexers } from "./cache.js";
 import type { Clock } from "./clock.js";
 import { Informer, listerWatcherFor } from "./informer.js";

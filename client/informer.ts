@@ -14,7 +14,7 @@
 //
 // Handlers run synchronously on the informer's loop, in event order: keep them short (enqueue a key).
 
-import type { KubeList, KubeObject } from "../api/meta.js";
+import type { KubeList, KubeObject } from "../api/index.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { Indexer, type Indexers, objectKey, type Store } from "./cache.js";
 import { type Clock, realClock, sleep } from "./clock.js";

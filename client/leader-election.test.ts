@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Lease } from "../api/coordination-v1.js";
-import type { Status } from "../api/meta.js";
+import type { Lease, Status } from "../api/index.js";
 import { FakeClock } from "./clock.js";
 import { ApiError } from "./errors.js";
 import {

@@ -14,8 +14,7 @@
 // the lease from when it last saw it change, which tolerates skew but makes a fresh candidate wait
 // a full lease duration; we prefer the quicker takeover.
 
-import type { Lease, LeaseSpec } from "../api/coordination-v1.js";
-import { resourceFor } from "../api/resources.js";
+import { type Lease, type LeaseSpec, resourceFor } from "../api/index.js";
 import { type Clock, realClock, sleep } from "./clock.js";
 import { isAlreadyExists, isConflict, isNotFound } from "./errors.js";
 import type { RestClient } from "./rest.js";

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import type { KubeObject } from "../api/meta.js";
-import { RESOURCES } from "../api/resources.js";
+import { type KubeObject, RESOURCES } from "../api/index.js";
 import { freePort, waitFor } from "../testing/index.js";
 // Through the public surface, as components use it.
 import * as client from "./index.js";

@@ -4,8 +4,7 @@
 // optional subresource after the name. Failures are thrown as ApiError (errors.ts); watch events,
 // including ERROR events, are values.
 
-import type { DeleteOptions, KubeList, KubeObject, Status } from "../api/meta.js";
-import type { ResourceType } from "../api/resources.js";
+import type { DeleteOptions, KubeList, KubeObject, ResourceType, Status } from "../api/index.js";
 import { ApiError, errorFromResponse, networkError } from "./errors.js";
 import type { ClientConfig } from "./kubeconfig.js";
 import { decodeWatchStream, type WatchEventOf } from "./watch-stream.js";

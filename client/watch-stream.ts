@@ -3,7 +3,7 @@
 // character. ERROR events carry a Status (410 Expired when the resourceVersion is too old) and are
 // handed to the caller as values: what to do about them is the caller's decision.
 
-import type { KubeObject, Status } from "../api/meta.js";
+import type { KubeObject, Status } from "../api/index.js";
 
 /** A watch event whose ERROR case is typed as the Status it carries. */
 export type WatchEventOf<T extends KubeObject = KubeObject> =
