@@ -1,8 +1,8 @@
 // The HTTP face of the API server: discovery, OpenAPI, health and metrics endpoints, and every
 // resource path, over one etcd storage and one watch cache. All failures leave through statusFor().
 
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { RESOURCES, resourceFor } from "../api/resources.js";
 import {
@@ -14,6 +14,7 @@ import {
   versionInfo,
 } from "./discovery.js";
 import { statusFor, statusObject } from "./errors.js";
+import { proxyUpgrade } from "./handlers/node-proxy.js";
 import { handleResource } from "./handlers/resource.js";
 import { ApiMetrics } from "./metrics.js";
 import { NamespaceLifecycle } from "./namespace-lifecycle.js";
@@ -197,6 +198,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       err ? reject(err) : resolve(s),
     );
     s.once("error", reject);
+  });
+  // exec/attach: WebSocket upgrades relayed to the pod's node agent.
+  server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://k8ts");
+    let info: ReturnType<typeof parseResourcePath>;
+    try {
+      info = parseResourcePath(req.method ?? "GET", url.pathname, url.searchParams);
+    } catch {
+      info = undefined;
+    }
+    if (!info || (info.subresource !== "exec" && info.subresource !== "attach")) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    metrics.requests.inc({ verb: "connect", resource: `pods/${info.subresource}`, code: "101" });
+    void proxyUpgrade(req, socket, head, registry, info, url.searchParams);
   });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0; // watches are long-lived

@@ -18,6 +18,7 @@ import {
   waitFor,
   waitHttpOk,
 } from "../testing/index.js";
+import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let etcd: TestEtcd;
 let apiserver: Daemon;
@@ -277,6 +278,68 @@ describe("kubectl 1.32", () => {
     assert.match(r.stdout, /deployment.apps "web" deleted/);
     const gone = await kubectl(["get", "deploy", "web"]);
     assert.match(gone.stderr, /NotFound/);
+  });
+});
+
+describe("kubectl logs and exec through the API server to the pod's node agent", () => {
+  let agent: FakeNodeAgent;
+  before(async () => {
+    agent = await startFakeNodeAgent();
+    const nodeFile = file(
+      "node.json",
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: "agent-node" },
+        status: {
+          addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
+          daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
+        },
+      }),
+    );
+    assert.equal((await kubectl(["create", "-f", nodeFile])).code, 0);
+    const podFile = file(
+      "lp.yaml",
+      POD.replace("name: p1", "name: lp")
+        .replace("  labels:\n    app: p1\n", "")
+        .replace("spec:\n", "spec:\n  nodeName: agent-node\n"),
+    );
+    const r = await kubectl(["create", "-f", podFile]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    await agent?.close();
+  });
+
+  test("logs, with --tail", async () => {
+    const r = await kubectl(["logs", "lp"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "line one\nline two\nline three\n");
+    const t = await kubectl(["logs", "lp", "--tail=1"]);
+    assert.equal(t.stdout, "line three\n");
+    assert.ok(
+      agent.requests.some(
+        (p) => p.startsWith("/containerLogs/default/lp/main?") && p.includes("tailLines=1"),
+      ),
+    );
+  });
+
+  test("exec: output, exit codes, stdin", async () => {
+    const r = await kubectl(["exec", "lp", "--", "echo", "hello", "there"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "hello there\n");
+    const f = await kubectl(["exec", "lp", "--", "fail", "3"]);
+    assert.equal(f.code, 3);
+    assert.match(f.stderr, /command terminated with exit code 3/);
+    const c = await kubectl(["exec", "-i", "lp", "--", "cat"], { input: "some input\n" });
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout, "some input\n");
+  });
+
+  test("a pod without a node says so", async () => {
+    const r = await kubectl(["logs", "p1"]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /does not have a host assigned/);
   });
 });
 

@@ -19,6 +19,7 @@ import type { Registry } from "../registry.js";
 import type { RequestInfo } from "../request-info.js";
 import { responseFormat, sendJson, sendList, sendObject } from "../respond.js";
 import type { WatchCache } from "../watch-cache.js";
+import { proxyLogs } from "./node-proxy.js";
 import { serveWatch, type WatchMetrics } from "./watch.js";
 
 export interface ResourceContext {
@@ -52,11 +53,13 @@ export async function handleResource(ctx: ResourceContext): Promise<void> {
       return handleBinding(ctx);
     case "eviction":
       return handleEviction(ctx);
+    case "log":
+      if (info.verb !== "get") throw methodNotAllowed("pods/log only answers GET");
+      return proxyLogs(ctx.req, ctx.res, ctx.registry, info, ctx.query);
     default:
-      throw new ApiError(
-        503,
-        "ServiceUnavailable",
-        `${info.resource.plural}/${info.subresource} for ${info.resource.singular} "${info.name}" is served by the node agent of the pod's node, and no node agent serves it yet`,
+      // exec and attach arrive as WebSocket upgrades (server.ts); a plain request cannot carry a stream.
+      throw badRequest(
+        `${info.resource.plural}/${info.subresource} needs a WebSocket upgrade (v5.channel.k8s.io): use kubectl 1.30 or newer`,
       );
   }
 }
