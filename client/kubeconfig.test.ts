@@ -79,13 +79,18 @@ test("a context's user brings its token file and certificate paths, relative to 
   assert.equal(cfg.cluster.certificateAuthority, join(dir, "pki/ca.crt"));
 });
 
-test("--kubeconfig wins over KUBECONFIG, which wins over ~/.kube/config", () => {
+test("--kubeconfig wins over KUBECONFIG, then the one `k8ts up` wrote, then ~/.kube/config", () => {
   const home = join(dir, "home");
   const homeConfig = file("home/.kube/config", "clusters: []\n");
   const env = { HOME: home, KUBECONFIG: other };
   assert.deepEqual(kubeconfigPaths({ kubeconfig: local, env }), [local]);
   assert.deepEqual(kubeconfigPaths({ env }), [other]);
   assert.deepEqual(kubeconfigPaths({ env: { HOME: home } }), [homeConfig]);
+  const upConfig = file("home/.k8ts/kubeconfig", "clusters: []\n");
+  assert.deepEqual(kubeconfigPaths({ env: { HOME: home } }), [upConfig]);
+  const dataDir = join(dir, "data");
+  const custom = file("data/kubeconfig", "clusters: []\n");
+  assert.deepEqual(kubeconfigPaths({ env: { HOME: home, K8TS_DATA_DIR: dataDir } }), [custom]);
 });
 
 test("KUBECONFIG files merge, the first to define a name or current-context winning", () => {

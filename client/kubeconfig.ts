@@ -1,6 +1,8 @@
 // Finding and reading kubeconfig files the way kubectl does: `--kubeconfig` wins, else the
-// KUBECONFIG list (files merged, the first to define a name or current-context wins), else
-// ~/.kube/config. The result is the one thing a RestClient needs: where the server is, which
+// KUBECONFIG list (files merged, the first to define a name or current-context wins), else the one
+// `k8ts up` wrote (<K8TS_DATA_DIR or ~/.k8ts>/kubeconfig), else ~/.kube/config. The k8ts file comes
+// before kubectl's default so that after `k8ts up` our verbs talk to the local cluster even when
+// ~/.kube/config points at some other one. The result is the one thing a RestClient needs: where the server is, which
 // namespace is the default, and the credentials (TLS material is kept as paths/data for later).
 
 import { existsSync, readFileSync } from "node:fs";
@@ -158,8 +160,10 @@ export function kubeconfigPaths(opts: LoadOptions = {}): string[] {
     return env.KUBECONFIG.split(delimiter).filter((p) => p !== "" && existsSync(p));
   }
   const home = env.HOME ?? homedir();
-  const fallback = join(home, ".kube", "config");
-  return existsSync(fallback) ? [fallback] : [];
+  const k8ts = join(env.K8TS_DATA_DIR ?? join(home, ".k8ts"), "kubeconfig");
+  const kubectl = join(home, ".kube", "config");
+  const found = [k8ts, kubectl].find((p) => existsSync(p));
+  return found ? [found] : [];
 }
 
 export function loadKubeconfig(opts: LoadOptions = {}): Kubeconfig {
