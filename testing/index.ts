@@ -1,4 +1,6 @@
 // Test support shared by unit, integration and e2e tests: real etcd, free ports, waiting with deadlines.
+
+export { startTestApiServer, type TestCluster } from "./apiserver.js";
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { freePort } from "./ports.js";
 export {
