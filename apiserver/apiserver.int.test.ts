@@ -638,3 +638,29 @@ describe("namespace deletion", () => {
     });
   });
 });
+
+describe("verbs a path does not support", () => {
+  test("POST to an object, PUT or PATCH to a collection: 405 MethodNotAllowed", async () => {
+    const post = await call("POST", "/api/v1/namespaces/default/configmaps/some-name", {
+      metadata: { name: "some-name" },
+    });
+    assert.equal(post.status, 405);
+    assert.equal(post.body.reason, "MethodNotAllowed");
+    assert.equal((await call("GET", "/api/v1/namespaces/default/configmaps/some-name")).status, 404);
+    const put = await call("PUT", "/api/v1/namespaces/default/configmaps", { metadata: { name: "x" } });
+    assert.equal(put.status, 405);
+    const patch = await call(
+      "PATCH",
+      "/api/v1/namespaces/default/configmaps",
+      {},
+      { "Content-Type": "application/merge-patch+json" },
+    );
+    assert.equal(patch.status, 405);
+  });
+
+  test("an unknown resource is 404 with a Status", async () => {
+    const r = await call("GET", "/api/v1/namespaces/default/widgets");
+    assert.equal(r.status, 404);
+    assert.equal(r.body.kind, "Status");
+  });
+});

@@ -84,12 +84,16 @@ export function parseResourcePath(
       else verb = name ? "get" : watch ? "watch" : "list";
       break;
     case "POST":
+      if (name && !subresource)
+        throw notAllowed(method, `${plural}/${name}`, "POST to the collection to create");
       verb = subresource === "exec" || subresource === "attach" ? "connect" : "create";
       break;
     case "PUT":
+      if (!name) throw notAllowed(method, plural, "PUT to an object's path to replace it");
       verb = "update";
       break;
     case "PATCH":
+      if (!name) throw notAllowed(method, plural, "PATCH an object's path");
       verb = "patch";
       break;
     case "DELETE":
@@ -99,4 +103,8 @@ export function parseResourcePath(
       throw new ApiError(405, "MethodNotAllowed", `the server does not allow the method ${method} here`);
   }
   return { resource, namespace, name, subresource, verb };
+}
+
+function notAllowed(method: string, what: string, hint: string): ApiError {
+  return new ApiError(405, "MethodNotAllowed", `the server does not allow ${method} on ${what}: ${hint}`);
 }
