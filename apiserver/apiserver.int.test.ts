@@ -664,3 +664,23 @@ describe("verbs a path does not support", () => {
     assert.equal(r.body.kind, "Status");
   });
 });
+
+describe("events", () => {
+  test("an event is stored with an expiring etcd lease of at least an hour; other objects are not", async () => {
+    const ev = await call("POST", "/api/v1/namespaces/default/events", {
+      metadata: { name: "ev1" },
+      involvedObject: { kind: "Pod", name: "p", namespace: "default" },
+      reason: "Testing",
+      message: "hello",
+      type: "Normal",
+    });
+    assert.equal(ev.status, 201, JSON.stringify(ev.body));
+    const kv = (await c.apiserver.storage.client.get("/registry/events/default/ev1").exec()).kvs[0]!;
+    assert.notEqual(String(kv.lease), "0");
+    const ttl = await c.apiserver.storage.client.leaseClient.leaseTimeToLive({ ID: kv.lease });
+    assert.ok(Number(ttl.TTL) >= 3600, `ttl ${ttl.TTL}`);
+    await call("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "no-ttl" } });
+    const cm = (await c.apiserver.storage.client.get("/registry/configmaps/default/no-ttl").exec()).kvs[0]!;
+    assert.equal(String(cm.lease), "0");
+  });
+});

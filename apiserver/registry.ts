@@ -75,7 +75,7 @@ export class Registry {
     applyDefaults(r.kind, obj);
     this.check(r, obj, validateCreate(r.kind, obj));
     if (o.dryRun) return finish(r, obj);
-    return finish(r, await this.storage.create(r, obj));
+    return finish(r, await this.storage.create(r, obj, ttlFor(r)));
   }
 
   /** PUT of the main resource or of /status. A set metadata.resourceVersion is a precondition. */
@@ -151,7 +151,7 @@ export class Registry {
       }
       if (o.dryRun) return finish(r, next);
       try {
-        const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion));
+        const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion), ttlFor(r));
         return finish(r, await this.afterUpdate(r, written));
       } catch (err) {
         if (fromCache && err instanceof ApiError && err.reason === "Conflict") {
@@ -335,6 +335,13 @@ export class Registry {
     const causes: StatusCause[] = errors.map((e) => ({ reason: e.type, message: e.message, field: e.field }));
     throw invalid(r, obj.metadata.name ?? "", causes);
   }
+}
+
+/** Events expire an hour after their last update (kube-apiserver's default --event-ttl). */
+export const EVENT_TTL_SECONDS = 3600;
+
+function ttlFor(r: ResourceType): number | undefined {
+  return r.kind === "Event" ? EVENT_TTL_SECONDS : undefined;
 }
 
 /** Sets apiVersion/kind, which are not trusted from storage or clients. */

@@ -131,21 +131,51 @@ export class EtcdStorage {
     }
   }
 
-  /** Creates the object; AlreadyExists when the key is taken. Returns the object with its resourceVersion. */
-  async create(r: ResourceType, obj: KubeObject): Promise<KubeObject> {
+  /**
+   * Creates the object; AlreadyExists when the key is taken. Returns the object with its
+   * resourceVersion. With `ttlSeconds` the key expires on its own (events, as Kubernetes' --event-ttl).
+   */
+  async create(r: ResourceType, obj: KubeObject, ttlSeconds?: number): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
-    const value = encode(obj);
-    const res = await this.guard(() =>
-      this.client.if(key, "Create", "==", 0).then(this.client.put(key).value(value)).commit(),
-    );
+    const put = this.client.put(key).value(encode(obj));
+    if (ttlSeconds) put.lease(await this.leaseFor(ttlSeconds));
+    const res = await this.guard(() => this.client.if(key, "Create", "==", 0).then(put).commit());
     if (!res.succeeded) throw alreadyExists(r, obj.metadata.name!);
     return withRv(obj, Number(res.header.revision));
   }
 
   /** Replaces the object if its mod revision is still `expectedRv`; Conflict otherwise. */
-  async update(r: ResourceType, obj: KubeObject, expectedRv: number): Promise<KubeObject> {
+  async update(
+    r: ResourceType,
+    obj: KubeObject,
+    expectedRv: number,
+    ttlSeconds?: number,
+  ): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
-    return this.compareAndSwap(r, obj, expectedRv, this.client.put(key).value(encode(obj)));
+    const put = this.client.put(key).value(encode(obj));
+    // An expiring object's clock restarts with each update (a repeated event lives on).
+    if (ttlSeconds) put.lease(await this.leaseFor(ttlSeconds));
+    return this.compareAndSwap(r, obj, expectedRv, put);
+  }
+
+  private lease: { id: Promise<string>; ttl: number; until: number } | undefined;
+
+  /**
+   * One etcd lease serves every expiring write for a minute (as kube-apiserver's lease reuse), so
+   * a burst of events costs one grant, and each key lives at least `ttlSeconds`.
+   */
+  private leaseFor(ttlSeconds: number): Promise<string> {
+    const now = Date.now();
+    if (this.lease && this.lease.ttl === ttlSeconds && now < this.lease.until) return this.lease.id;
+    const reuseMs = 60_000;
+    const grant = this.guard(() =>
+      this.client.lease(ttlSeconds + reuseMs / 1000, { autoKeepAlive: false }).grant(),
+    );
+    this.lease = { id: grant, ttl: ttlSeconds, until: now + reuseMs };
+    grant.catch(() => {
+      if (this.lease?.id === grant) this.lease = undefined;
+    });
+    return grant;
   }
 
   /** Deletes the object if its mod revision is still `expectedRv`. Returns the last state. */
