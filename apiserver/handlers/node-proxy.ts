@@ -84,7 +84,6 @@ function agentPath(kind: string, info: RequestInfo, container: string, q: URLSea
 
 /** GET pods/{name}/log: streamed from the node agent's /containerLogs. */
 export async function proxyLogs(
-  req: IncomingMessage,
   res: ServerResponse,
   registry: Registry,
   info: RequestInfo,

@@ -55,7 +55,7 @@ export async function handleResource(ctx: ResourceContext): Promise<void> {
       return handleEviction(ctx);
     case "log":
       if (info.verb !== "get") throw methodNotAllowed("pods/log only answers GET");
-      return proxyLogs(ctx.req, ctx.res, ctx.registry, info, ctx.query);
+      return proxyLogs(ctx.res, ctx.registry, info, ctx.query);
     default:
       // exec and attach arrive as WebSocket upgrades (server.ts); a plain request cannot carry a stream.
       throw badRequest(
