@@ -12,9 +12,10 @@ import {
   realClock,
 } from "../client/index.js";
 import { type ControllerContext, type Log, noRecorder, type Recorder, SharedInformers } from "./context.js";
+import { DeploymentController } from "./deployment.js";
 import { ReplicaSetController } from "./replicaset.js";
 
-export const CONTROLLER_NAMES = ["replicaset"] as const;
+export const CONTROLLER_NAMES = ["replicaset", "deployment"] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 export interface ManagerOptions {
@@ -53,6 +54,7 @@ export async function startControllers(opts: ManagerOptions): Promise<RunningCon
   const wanted = new Set<ControllerName>(opts.controllers ?? CONTROLLER_NAMES);
   const controllers: Controller[] = [];
   if (wanted.has("replicaset")) controllers.push(new ReplicaSetController(ctx).controller);
+  if (wanted.has("deployment")) controllers.push(new DeploymentController(ctx).controller);
 
   factory.start();
   if (!(await factory.waitForSync())) {

@@ -2,7 +2,7 @@
 // node agent's part played by hand (pods marked Running/Ready through the status subresource).
 
 import type { KubeObject, Pod, ResourceType } from "../api/index.js";
-import { type Clock, RestClient } from "../client/index.js";
+import { type Clock, EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { waitFor } from "../testing/index.js";
 import { PODS } from "./context.js";
@@ -20,7 +20,8 @@ export async function startStack(controllers: readonly ControllerName[], clock?:
   const client = new RestClient({ server: cluster.url });
   let running: RunningControllers;
   try {
-    running = await startControllers({ client, controllers, clock, resyncPeriodMs: 0 });
+    const recorder = new EventRecorder(client, { component: "k8ts-controllers" }, { clock });
+    running = await startControllers({ client, controllers, clock, recorder, resyncPeriodMs: 0 });
   } catch (err) {
     await cluster.stop();
     throw err;
@@ -75,6 +76,39 @@ export async function scaleTo(
     { spec: { replicas } },
     { namespace: "default", subresource: "scale" },
   );
+}
+
+/**
+ * Plays the node agents' part for pods the test cannot run: every pod that `shouldBeReady` accepts is
+ * marked Running/Ready once seen. `onChange` sees the pod cache after every event (for invariants
+ * asserted at every observed moment, not just at the end).
+ */
+export function startPodAgent(
+  client: RestClient,
+  opts: { shouldBeReady?: (pod: Pod) => boolean; onChange?: (pods: Pod[]) => void } = {},
+): { stop(): Promise<void>; pods(): Pod[] } {
+  const informer = new Informer<Pod>({
+    name: "test-agent",
+    listerWatcher: listerWatcherFor<Pod>(client, PODS),
+  });
+  const marking = new Set<string>();
+  const consider = (pod: Pod) => {
+    opts.onChange?.(informer.store.list());
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    if (pod.metadata.deletionTimestamp || pod.status?.phase === "Running" || marking.has(key)) return;
+    if (opts.shouldBeReady && !opts.shouldBeReady(pod)) return;
+    marking.add(key);
+    markReady(client, pod)
+      .catch(() => {})
+      .finally(() => marking.delete(key));
+  };
+  informer.addEventHandler({
+    onAdd: consider,
+    onUpdate: (_, pod) => consider(pod),
+    onDelete: () => opts.onChange?.(informer.store.list()),
+  });
+  informer.start();
+  return { stop: () => informer.stop(), pods: () => informer.store.list() };
 }
 
 export { waitFor };
