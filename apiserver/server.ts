@@ -62,12 +62,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const metrics = new ApiMetrics();
   const watchMetrics = metrics.watchMetrics();
 
-  await ensureNamespaces(registry);
   const namespaces = new NamespaceLifecycle(registry, log);
   registry.onNamespaceTerminating = () => void namespaces.pass();
-  namespaces.start();
-  // Start every resource's cache now, so the first watch does not pay for the initial list.
-  await Promise.all(RESOURCES.map((r) => cache.for(r).start()));
 
   const app = express();
   app.disable("x-powered-by");
@@ -220,6 +216,24 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const port = (server.address() as AddressInfo).port;
   const host = opts.bindAddress ?? "127.0.0.1";
   log({ level: "info", msg: "apiserver listening", url: `http://${host}:${port}` });
+
+  // Bootstrap once etcd answers: a server started before its etcd waits (readyz says so) instead
+  // of exiting, so components can start in any order and converge.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureNamespaces(registry);
+      // Every resource's cache starts now, so the first watch does not pay for the initial list.
+      await Promise.all(RESOURCES.map((r) => cache.for(r).start()));
+      break;
+    } catch (err) {
+      if (attempt === 1 || attempt % 10 === 0) {
+        log({ level: "warn", msg: "waiting for etcd", attempt, err: (err as Error).message });
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  namespaces.start();
+  log({ level: "info", msg: "apiserver ready" });
 
   return {
     url: `http://${host}:${port}`,
