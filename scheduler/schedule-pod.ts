@@ -1,0 +1,157 @@
+// The scheduling algorithm for one pod (the kube-scheduler's schedulePod): PreFilter, Filter over
+// the nodes, Score the feasible ones, pick the best (ties broken at random). It decides and
+// returns plain data; it changes nothing. schedule-one.ts carries the decision out.
+
+import type { Pod } from "../api/index.js";
+import { CycleState } from "./framework/cycle-state.js";
+import type { Framework, Rejection, ScoreResult } from "./framework/framework.js";
+import type { NodeInfo } from "./framework/node-info.js";
+import { Status } from "./framework/status.js";
+
+export interface ScheduleOptions {
+  /** 1..100: stop filtering once this share of the nodes (at least 100) is feasible. 100 looks at all. */
+  percentageOfNodesToScore: number;
+  /** Where the node scan starts; the caller rotates it so early nodes are not always favoured. */
+  startIndex: number;
+  random: () => number;
+}
+
+export interface ScheduleResult {
+  /** Success with `node`, Unschedulable/UnschedulableAndUnresolvable, or Error. */
+  status: Status;
+  node?: string;
+  /** For FailedScheduling: "0/3 nodes are available: 2 Insufficient cpu, 1 node(s) were unschedulable." */
+  message: string;
+  /** Plugins that rejected the pod somewhere: only events they registered can wake it. */
+  rejectedBy: Set<string>;
+  nodesTotal: number;
+  evaluated: number;
+  feasible: NodeInfo[];
+  rejected: Rejection[];
+  scores?: ScoreResult;
+}
+
+/** Below this many nodes every node is looked at (Kubernetes' minFeasibleNodesToFind). */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+
+export function numFeasibleNodesToFind(percentage: number, total: number): number {
+  if (total < MIN_FEASIBLE_NODES_TO_FIND || percentage >= 100) return total;
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.floor((total * percentage) / 100));
+}
+
+export const NO_NODES = "no nodes available to schedule pods";
+
+export function schedulePod(
+  fwk: Framework,
+  pod: Pod,
+  nodes: readonly NodeInfo[],
+  opts: ScheduleOptions,
+): ScheduleResult {
+  const state = new CycleState();
+  const base = {
+    nodesTotal: nodes.length,
+    evaluated: 0,
+    feasible: [],
+    rejected: [],
+    rejectedBy: new Set<string>(),
+  };
+  if (nodes.length === 0) return { ...base, status: Status.unschedulable(NO_NODES), message: NO_NODES };
+
+  const pre = fwk.runPreFilter(state, pod);
+  if (!pre.status.isSuccess()) {
+    const rejected = nodes.map((n) => ({ node: n.name, plugin: pre.plugin!, status: pre.status }));
+    return failure(pre.status, { ...base, rejected, rejectedBy: new Set([pre.plugin!]) });
+  }
+
+  const wanted = numFeasibleNodesToFind(opts.percentageOfNodesToScore, nodes.length);
+  const { feasible, rejected, evaluated } = fwk.findFeasible(
+    state,
+    pod,
+    nodes,
+    opts.startIndex % nodes.length,
+    wanted,
+  );
+  const rejectedBy = new Set(rejected.map((r) => r.plugin));
+  if (feasible.length === 0) {
+    const errored = rejected.find((r) => r.status.code === "Error");
+    const status = errored?.status ?? Status.unschedulable();
+    return failure(status, { ...base, evaluated, rejected, rejectedBy });
+  }
+
+  if (feasible.length === 1) {
+    return {
+      ...base,
+      status: Status.success,
+      node: feasible[0]!.name,
+      message: "",
+      rejectedBy,
+      evaluated,
+      feasible,
+      rejected,
+    };
+  }
+  const scored = fwk.runScore(state, pod, feasible);
+  if (!scored.result) {
+    return {
+      ...base,
+      status: scored.status,
+      message: scored.status.message(),
+      rejectedBy,
+      evaluated,
+      feasible,
+      rejected,
+    };
+  }
+  const best = pickBest(scored.result.totals, opts.random);
+  return {
+    ...base,
+    status: Status.success,
+    node: feasible[best]!.name,
+    message: "",
+    rejectedBy,
+    evaluated,
+    feasible,
+    rejected,
+    scores: scored.result,
+  };
+}
+
+/** Index of the highest total; among equal totals each is equally likely (reservoir sampling). */
+export function pickBest(totals: Float64Array, random: () => number): number {
+  let best = 0;
+  let ties = 1;
+  for (let i = 1; i < totals.length; i++) {
+    const t = totals[i]!;
+    if (t > totals[best]!) {
+      best = i;
+      ties = 1;
+    } else if (t === totals[best]!) {
+      ties++;
+      if (random() * ties < 1) best = i;
+    }
+  }
+  return best;
+}
+
+function failure(status: Status, r: Omit<ScheduleResult, "status" | "message">): ScheduleResult {
+  if (status.code === "Error") return { ...r, status, message: status.message() };
+  return {
+    ...r,
+    status: status.isRejected() ? status : Status.unschedulable(),
+    message: fitErrorMessage(r.nodesTotal, r.rejected),
+  };
+}
+
+/**
+ * Kubernetes' FitError summary: "0/<nodes> nodes are available: <count> <reason>, ...". A node
+ * failing for two reasons (cpu and memory) counts under both. Largest counts first.
+ */
+export function fitErrorMessage(total: number, rejected: readonly Rejection[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rejected)
+    for (const reason of r.status.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const parts = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([reason, n]) => `${n} ${reason}`);
+  return `0/${total} nodes are available: ${parts.join(", ")}.`;
+}
