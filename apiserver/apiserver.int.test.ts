@@ -684,3 +684,42 @@ describe("events", () => {
     assert.equal(String(cm.lease), "0");
   });
 });
+
+describe("lists from the watch cache", () => {
+  test("resourceVersion=0 answers from the cache with the same items and selectors as etcd", async () => {
+    await call("POST", "/api/v1/namespaces", { metadata: { name: "cached" } });
+    for (const n of ["c2", "c1", "c3"]) {
+      await call("POST", "/api/v1/namespaces/cached/configmaps", {
+        metadata: { name: n, labels: { pick: n === "c3" ? "no" : "yes" } },
+      });
+    }
+    const fresh = await call("GET", "/api/v1/namespaces/cached/configmaps?labelSelector=pick%3Dyes");
+    const cached = await waitFor(
+      async () => {
+        const r = await call(
+          "GET",
+          "/api/v1/namespaces/cached/configmaps?labelSelector=pick%3Dyes&resourceVersion=0",
+        );
+        return r.body.items.length === 2 ? r : undefined;
+      },
+      { what: "the cache to catch up" },
+    );
+    assert.deepEqual(
+      cached.body.items.map((o: any) => o.metadata.name),
+      ["c1", "c2"],
+    );
+    assert.deepEqual(cached.body.items, fresh.body.items);
+    assert.equal(cached.body.kind, "ConfigMapList");
+    // Watching from the cached list's version misses nothing that comes after it.
+    const rv = cached.body.metadata.resourceVersion;
+    const watching = collectWatch(
+      `/api/v1/namespaces/cached/configmaps?watch=true&resourceVersion=${rv}`,
+      (e) => e.length >= 1,
+    );
+    await call("POST", "/api/v1/namespaces/cached/configmaps", { metadata: { name: "c4" } });
+    assert.deepEqual(
+      (await watching).map((e) => e.object.metadata.name),
+      ["c4"],
+    );
+  });
+});

@@ -146,6 +146,17 @@ export class ResourceCache {
     return () => this.watchers.delete(w);
   }
 
+  /** Every cached object that passes `filter`, in key order, and the revision the cache is at. */
+  snapshot(filter?: (o: KubeObject) => boolean): { items: KubeObject[]; resourceVersion: number } {
+    const keys = [...this.objects.keys()].sort();
+    const items: KubeObject[] = [];
+    for (const k of keys) {
+      const o = this.objects.get(k)!;
+      if (!filter || filter(o)) items.push(o);
+    }
+    return { items, resourceVersion: this.latestRv };
+  }
+
   /** The cached object (possibly a few milliseconds behind etcd), if the cache has it. */
   get(namespace: string | undefined, name: string): KubeObject | undefined {
     return this.objects.get(`${namespace ?? ""}/${name}`);

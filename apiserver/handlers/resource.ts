@@ -85,6 +85,12 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
       return sendObject(res, 200, r, obj, fmt);
     }
     case "list": {
+      if (q.get("resourceVersion") === "0" && !q.get("continue")) {
+        // "Any freshness will do": served from the watch cache without touching etcd, whole (a
+        // limit is ignored, as kube-apiserver does for cache reads).
+        const cached = ctx.cache.for(r).snapshot(filterFor(r, ns, q));
+        return sendList(res, r, cached.items, { resourceVersion: String(cached.resourceVersion) }, fmt);
+      }
       const limit = Number(q.get("limit") ?? "0");
       const page = await registry.list(r, {
         namespace: ns,
