@@ -2,6 +2,7 @@
 
 import type { Backend } from "./backends/backend.js";
 import type { ImageStore } from "./images/image-store.js";
+import type { MonitorPool } from "./monitor/launcher.js";
 import type { Store } from "./store.js";
 
 export interface ShimContext {
@@ -10,6 +11,7 @@ export interface ShimContext {
   backend: Backend;
   store: Store;
   images: ImageStore;
+  monitors: MonitorPool;
   /** Nanoseconds since the Unix epoch (CRI's unit for times). */
   now(): number;
 }

@@ -9,6 +9,7 @@ import { type ShimContext, systemNow } from "./context.js";
 import { toGrpcStatus } from "./errors.js";
 import { ImageStore } from "./images/image-store.js";
 import { ShimMetrics, serveMetrics } from "./metrics.js";
+import { MonitorPool } from "./monitor/launcher.js";
 import { recover } from "./recover.js";
 import { imageService, runtimeService } from "./services.js";
 import { Store } from "./store.js";
@@ -49,9 +50,11 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     backend: options.backend,
     store: new Store(root),
     images: new ImageStore(root),
+    monitors: new MonitorPool(),
     now: options.now ?? systemNow,
   };
   recover(context);
+  context.monitors.warm();
 
   const path = socketPath(options.listen);
   mkdirSync(dirname(path), { recursive: true });
@@ -79,6 +82,7 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     metricsPort: side?.port,
     close: async () => {
       side?.server.close();
+      await context.monitors.close();
       await new Promise<void>((ok) => {
         server.tryShutdown(() => ok());
       });

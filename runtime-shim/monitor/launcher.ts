@@ -2,7 +2,7 @@
 // processes itself: it reads started.json / exit.json from the container's directory, which is what
 // lets a restarted shim pick up containers started by its previous run.
 
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,16 +31,66 @@ export function readExit(dir: string): ExitFile | undefined {
   return readJson<ExitFile>(join(dir, "exit.json"));
 }
 
+/**
+ * Monitors started ahead of need, one at a time: taking one hands it a container directory and starts
+ * the next in the background, so a StartContainer pays for `runc run`, not for a Node start-up.
+ */
+export class MonitorPool {
+  private standby: Promise<ChildProcess> | undefined;
+
+  private spawnStandby(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [monitorMain, "--standby"], {
+      detached: true,
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+    });
+    child.unref();
+    (child.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
+    const ready = new Promise<ChildProcess>((resolve, reject) => {
+      child.once("message", () => resolve(child));
+      child.once("error", reject);
+      child.once("exit", (code) => reject(new Error(`standby monitor exited with ${code}`)));
+    });
+    ready.catch(() => {});
+    return ready;
+  }
+
+  /** Starts a standby monitor now, so even the first StartContainer finds one ready. */
+  warm(): void {
+    this.standby ??= this.spawnStandby();
+  }
+
+  /** Hands `dir` to a ready monitor; returns the monitor's pid. */
+  async take(dir: string): Promise<number> {
+    const next = this.standby ?? this.spawnStandby();
+    this.standby = this.spawnStandby();
+    let child: ChildProcess;
+    try {
+      child = await next;
+    } catch {
+      child = await this.spawnStandby();
+    }
+    child.send({ dir });
+    return child.pid ?? 0;
+  }
+
+  /** Ends the monitor waiting in standby (it holds no container). */
+  async close(): Promise<void> {
+    const pending = this.standby;
+    this.standby = undefined;
+    const child = await pending?.catch(() => undefined);
+    if (child?.connected) child.disconnect();
+  }
+}
+
 /** Starts the monitor for the container in `dir` and resolves once it runs or has failed to start. */
 export async function launchMonitor(
+  pool: MonitorPool,
   dir: string,
   input: MonitorInput,
   timeoutMs = 30_000,
 ): Promise<LaunchOutcome> {
   writeFileSync(join(dir, "launch.json"), JSON.stringify(input));
-  const monitor = spawn(process.execPath, [monitorMain, dir], { detached: true, stdio: "ignore" });
-  monitor.unref();
-  const monitorPid = monitor.pid ?? 0;
+  const monitorPid = await pool.take(dir);
   const deadline = Date.now() + timeoutMs;
   // Poll rather than fs.watch: a few milliseconds of latency, and no missed events on any filesystem.
   for (;;) {

@@ -7,6 +7,7 @@
 // again when it comes back (recover.ts).
 //
 // Usage: node monitor/main.js <container state dir>   (reads <dir>/launch.json)
+//        node monitor/main.js --standby               (waits for the directory over IPC)
 
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
@@ -133,4 +134,20 @@ function main(dir: string): void {
 // when its container does.
 process.on("SIGHUP", () => {});
 process.on("SIGINT", () => {});
-main(process.argv[2]!);
+if (process.argv[2] === "--standby") {
+  // Started ahead of need by the shim's pool (launcher.ts), so Node's start-up is off the path of
+  // StartContainer: wait for a container directory, cut the channel, become that container's monitor.
+  // A standby whose shim goes away before handing it a container just ends.
+  let taken = false;
+  process.once("message", (msg: { dir: string }) => {
+    taken = true;
+    process.disconnect?.();
+    main(msg.dir);
+  });
+  process.once("disconnect", () => {
+    if (!taken) process.exit(0);
+  });
+  process.send?.({ ready: true });
+} else {
+  main(process.argv[2]!);
+}
