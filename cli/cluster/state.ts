@@ -17,6 +17,8 @@ export interface ClusterState {
   dataDir: string;
   apiserverUrl: string;
   etcdEndpoint: string;
+  /** host:port of the scheduler's /metrics, /healthz and /debug/decisions. */
+  schedulerAddress?: string;
   startedAt: string;
   processes: ProcessRecord[];
 }

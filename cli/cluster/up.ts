@@ -1,20 +1,30 @@
-// `k8ts up`: a local cluster on this machine. Starts a real etcd (data in the data dir) and the
-// API server, each as its own process with its own log, waits until they answer, writes a
-// kubeconfig, and returns, leaving the cluster running. Later components (scheduler, controllers,
-// node agents and runtimes) join the same list of processes as they are built.
+// `k8ts up`: a local cluster on this machine. Plans the processes (plan.ts), starts them wave by
+// wave, each in its own process group with its own log, waits until each answers, and returns,
+// leaving the cluster running. The kubeconfig is written first so components can read it.
 
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
-import { etcdArgs } from "./etcd-args.js";
 import { findBinary, missingBinaryMessage } from "./find-binary.js";
 import { writeKubeconfig } from "./kubeconfig.js";
+import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
 import { spawnComponent, spawnLogged, stopProcess } from "./spawn.js";
-import { type ClusterState, isAlive, kubeconfigPath, logDir, readState, writeState } from "./state.js";
+import {
+  type ClusterState,
+  isAlive,
+  kubeconfigPath,
+  logDir,
+  type ProcessRecord,
+  readState,
+  writeState,
+} from "./state.js";
 
 export interface UpOptions {
   dataDir: string;
   apiserverPort: number;
+  nodes: number;
+  nodeCpu: string;
+  nodeMemory: string;
+  runtime: "runc" | "process";
   /** Called with a line of progress for the user. */
   progress: (line: string) => void;
 }
@@ -40,25 +50,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntil(
-  what: string,
-  deadlineMs: number,
-  ok: () => Promise<boolean>,
-  alive: () => boolean,
-  log: string,
-) {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (await ok()) return;
-    if (!alive())
-      throw new ClusterError(`${what} exited during start-up. Last lines of ${log}:\n${tail(log)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new ClusterError(
-    `${what} did not become ready within ${deadlineMs / 1000} s. Last lines of ${log}:\n${tail(log)}`,
-  );
-}
-
 function tail(path: string, lines = 15): string {
   try {
     return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
@@ -73,6 +64,46 @@ async function httpOk(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function nodeReady(apiserverUrl: string, name: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${apiserverUrl}/api/v1/nodes/${name}`, { signal: AbortSignal.timeout(1000) });
+    if (!res.ok) return false;
+    const node = (await res.json()) as { status?: { conditions?: { type: string; status: string }[] } };
+    return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function isReady(r: Readiness, plan: ClusterPlan): Promise<boolean> {
+  return r.kind === "http" ? httpOk(r.url) : nodeReady(plan.apiserverUrl, r.name);
+}
+
+function describeReady(spec: ProcessSpec): string {
+  return spec.ready.kind === "node" ? `node ${spec.ready.name} Ready` : spec.name;
+}
+
+async function waitReady(
+  spec: ProcessSpec,
+  rec: ProcessRecord,
+  plan: ClusterPlan,
+  deadlineMs: number,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    if (await isReady(spec.ready, plan)) return;
+    if (!isAlive(rec.pid)) {
+      throw new ClusterError(
+        `${spec.name} exited during start-up. Last lines of ${rec.log}:\n${tail(rec.log)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new ClusterError(
+    `${describeReady(spec)} did not happen within ${deadlineMs / 1000} s. Last lines of ${rec.log}:\n${tail(rec.log)}`,
+  );
 }
 
 export async function up(opts: UpOptions): Promise<ClusterState> {
@@ -90,56 +121,48 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const etcdEndpoint = `http://127.0.0.1:${clientPort}`;
-  const apiPort = (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort();
-  const apiserverUrl = `http://127.0.0.1:${apiPort}`;
+  const ports: PlanInput["ports"] = {
+    etcdClient: await freePort(),
+    etcdPeer: await freePort(),
+    apiserver: (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort(),
+    scheduler: await freePort(),
+    controllers: await freePort(),
+    nodeAgents: [],
+  };
+  for (let i = 0; i < opts.nodes; i++) ports.nodeAgents.push(await freePort());
+  const plan = planCluster({ ...opts, ports });
+  writeKubeconfig(kubeconfigPath(opts.dataDir), plan.apiserverUrl);
+
   const state: ClusterState = {
     dataDir: opts.dataDir,
-    apiserverUrl,
-    etcdEndpoint,
+    apiserverUrl: plan.apiserverUrl,
+    etcdEndpoint: plan.etcdEndpoint,
+    schedulerAddress: plan.schedulerAddress,
     startedAt: new Date().toISOString(),
     processes: [],
   };
 
   try {
-    opts.progress(`starting etcd (${etcdBin}) on ${etcdEndpoint}`);
-    const etcd = spawnLogged(
-      "etcd",
-      etcdBin,
-      etcdArgs({ name: "k8ts", dataDir: join(opts.dataDir, "etcd"), clientPort, peerPort }),
-      logs,
-    );
-    state.processes.push(etcd);
-    writeState(state);
-    await waitUntil(
-      "etcd",
-      20_000,
-      () => httpOk(`${etcdEndpoint}/health`),
-      () => isAlive(etcd.pid),
-      etcd.log,
-    );
-    opts.progress(`etcd ready (${since()})`);
-
-    opts.progress(`starting the API server on ${apiserverUrl}`);
-    const api = spawnComponent(
-      "apiserver",
-      ["apiserver", "--etcd-servers", etcdEndpoint, "--bind-address", "127.0.0.1", "--port", String(apiPort)],
-      logs,
-    );
-    state.processes.push(api);
-    writeState(state);
-    await waitUntil(
-      "the API server",
-      30_000,
-      () => httpOk(`${apiserverUrl}/readyz`),
-      () => isAlive(api.pid),
-      api.log,
-    );
-    opts.progress(`API server ready (${since()})`);
-
-    writeKubeconfig(kubeconfigPath(opts.dataDir), apiserverUrl);
+    const waves = [...new Set(plan.processes.map((p) => p.wave))].sort((a, b) => a - b);
+    for (const wave of waves) {
+      const specs = plan.processes.filter((p) => p.wave === wave);
+      const started = specs.map((spec) => {
+        opts.progress(`starting ${spec.name}`);
+        const rec =
+          spec.program === "etcd"
+            ? spawnLogged(spec.name, etcdBin, spec.args, logs)
+            : spawnComponent(spec.name, spec.args, logs);
+        state.processes.push(rec);
+        return { spec, rec };
+      });
+      writeState(state);
+      await Promise.all(
+        started.map(async ({ spec, rec }) => {
+          await waitReady(spec, rec, plan, spec.ready.kind === "node" ? 60_000 : 30_000);
+          opts.progress(`${describeReady(spec)} (${since()})`);
+        }),
+      );
+    }
     writeState(state);
     return state;
   } catch (err) {

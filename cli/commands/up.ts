@@ -1,37 +1,58 @@
 // `k8ts up`: a local cluster with one command.
 
-import { ClusterError, kubeconfigPath, resolveDataDir, up } from "../cluster/index.js";
-import type { Command } from "../command.js";
+import { existsSync } from "node:fs";
+import { ClusterError, findBinary, kubeconfigPath, resolveDataDir, up } from "../cluster/index.js";
+import { type Command, UsageError } from "../command.js";
 import { intFlag, parseFlags } from "../flags.js";
 
 const flags = {
   "data-dir": { type: "string" },
   "apiserver-port": { type: "string", default: "6443" },
+  nodes: { type: "string", default: "3" },
+  "node-cpu": { type: "string", default: "2" },
+  "node-memory": { type: "string", default: "4Gi" },
+  runtime: { type: "string" },
 } as const;
 
+function defaultRuntime(): "runc" | "process" {
+  return process.getuid?.() === 0 && findBinary("runc") && existsSync("/bin/busybox") ? "runc" : "process";
+}
+
 export const command: Command = {
-  summary: "start a local cluster (etcd and the API server) and write its kubeconfig",
+  summary: "start a local cluster (etcd, API server, scheduler, ...) and write its kubeconfig",
   usage: `Flags:
   --data-dir DIR         where the cluster keeps etcd data, logs and its kubeconfig (default ~/.k8ts)
-  --apiserver-port N     API server port (default 6443; a free port is chosen if it is taken)`,
+  --apiserver-port N     API server port (default 6443; a free port is chosen if it is taken)
+  --nodes N              number of nodes (default 3)
+  --node-cpu CPU         CPU each node offers (default 2; may exceed the machine's, for labs)
+  --node-memory MEM      memory each node offers (default 4Gi)
+  --runtime R            runc (default as root with runc installed) or process`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
     const dataDir = resolveDataDir(values["data-dir"]);
+    const runtime = (values.runtime ?? defaultRuntime()) as "runc" | "process";
+    if (runtime !== "runc" && runtime !== "process")
+      throw new UsageError(`--runtime must be runc or process, got "${runtime}"`);
     const t0 = Date.now();
     try {
       const state = await up({
         dataDir,
         apiserverPort: intFlag("apiserver-port", values["apiserver-port"], 6443),
+        nodes: intFlag("nodes", values.nodes, 3),
+        nodeCpu: values["node-cpu"],
+        nodeMemory: values["node-memory"],
+        runtime,
         progress: (line) => process.stdout.write(`  ${line}\n`),
       });
       const kc = kubeconfigPath(dataDir);
+      const dd = values["data-dir"] ? ` --data-dir ${dataDir}` : "";
       process.stdout.write(
         `\nk8ts cluster is up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n` +
           `  API server   ${state.apiserverUrl}\n` +
           `  kubeconfig   ${kc}\n` +
           `  logs         ${dataDir}/logs/\n\n` +
-          `Try:\n  export KUBECONFIG=${kc}\n  kubectl get namespaces\n  kubectl apply -f examples/web.yaml\n\n` +
-          `Stop it with: k8ts down${values["data-dir"] ? ` --data-dir ${dataDir}` : ""}\n`,
+          `Try:\n  export KUBECONFIG=${kc}\n  kubectl get nodes\n  kubectl apply -f examples/web.yaml\n  kubectl get pods -o wide\n\n` +
+          `See the processes with: k8ts status${dd}\nStop it with: k8ts down${dd}\n`,
       );
       return 0;
     } catch (err) {

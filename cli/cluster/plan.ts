@@ -1,0 +1,95 @@
+// What a local cluster is made of: the processes `k8ts up` starts, in order, with their flags and
+// how to tell each is ready. Pure: ports and paths come in, the plan comes out (table-tested);
+// up.ts carries it out.
+
+import { join } from "node:path";
+import { etcdArgs } from "./etcd-args.js";
+
+export type Readiness =
+  | { kind: "http"; url: string }
+  /** The Node object exists and its Ready condition is True. */
+  | { kind: "node"; name: string };
+
+export interface ProcessSpec {
+  name: string;
+  /** "etcd" is the system binary; "k8ts" runs a k8ts verb. */
+  program: "etcd" | "k8ts";
+  args: string[];
+  ready: Readiness;
+  /** Processes of one wave start together and are waited for together. */
+  wave: number;
+  node?: string;
+}
+
+export interface PlanInput {
+  dataDir: string;
+  nodes: number;
+  nodeCpu: string;
+  nodeMemory: string;
+  runtime: "runc" | "process";
+  ports: {
+    etcdClient: number;
+    etcdPeer: number;
+    apiserver: number;
+    scheduler: number;
+    controllers: number;
+    /** One per node. */
+    nodeAgents: number[];
+  };
+}
+
+export interface ClusterPlan {
+  etcdEndpoint: string;
+  apiserverUrl: string;
+  schedulerAddress: string;
+  nodeNames: string[];
+  processes: ProcessSpec[];
+}
+
+export function nodeName(i: number): string {
+  return `node-${i + 1}`;
+}
+
+export function planCluster(p: PlanInput): ClusterPlan {
+  const etcdEndpoint = `http://127.0.0.1:${p.ports.etcdClient}`;
+  const apiserverUrl = `http://127.0.0.1:${p.ports.apiserver}`;
+  const kubeconfig = join(p.dataDir, "kubeconfig");
+  const schedulerAddress = `127.0.0.1:${p.ports.scheduler}`;
+  const processes: ProcessSpec[] = [
+    {
+      name: "etcd",
+      program: "etcd",
+      args: etcdArgs({
+        name: "k8ts",
+        dataDir: join(p.dataDir, "etcd"),
+        clientPort: p.ports.etcdClient,
+        peerPort: p.ports.etcdPeer,
+      }),
+      ready: { kind: "http", url: `${etcdEndpoint}/health` },
+      wave: 0,
+    },
+    {
+      name: "apiserver",
+      program: "k8ts",
+      args: [
+        "apiserver",
+        "--etcd-servers",
+        etcdEndpoint,
+        "--bind-address",
+        "127.0.0.1",
+        "--port",
+        String(p.ports.apiserver),
+      ],
+      ready: { kind: "http", url: `${apiserverUrl}/readyz` },
+      wave: 1,
+    },
+    {
+      name: "scheduler",
+      program: "k8ts",
+      args: ["scheduler", "--kubeconfig", kubeconfig, "--metrics-bind-address", schedulerAddress],
+      ready: { kind: "http", url: `http://${schedulerAddress}/healthz` },
+      wave: 2,
+    },
+  ];
+  return { etcdEndpoint, apiserverUrl, schedulerAddress, nodeNames: [], processes };
+}
