@@ -13,9 +13,10 @@ import {
 } from "../client/index.js";
 import { type ControllerContext, type Log, noRecorder, type Recorder, SharedInformers } from "./context.js";
 import { DeploymentController } from "./deployment.js";
+import { GarbageCollector } from "./garbage-collector.js";
 import { ReplicaSetController } from "./replicaset.js";
 
-export const CONTROLLER_NAMES = ["replicaset", "deployment"] as const;
+export const CONTROLLER_NAMES = ["replicaset", "deployment", "garbagecollector"] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 export interface ManagerOptions {
@@ -55,6 +56,7 @@ export async function startControllers(opts: ManagerOptions): Promise<RunningCon
   const controllers: Controller[] = [];
   if (wanted.has("replicaset")) controllers.push(new ReplicaSetController(ctx).controller);
   if (wanted.has("deployment")) controllers.push(new DeploymentController(ctx).controller);
+  if (wanted.has("garbagecollector")) controllers.push(new GarbageCollector(ctx).controller);
 
   factory.start();
   if (!(await factory.waitForSync())) {

@@ -7,6 +7,7 @@ import {
   markReady,
   ownedBy,
   podsOf,
+  replicaSet,
   type Stack,
   scaleTo,
   startStack,
@@ -20,19 +21,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
-
-function replicaSet(name: string, replicas: number): ReplicaSet {
-  return {
-    apiVersion: "apps/v1",
-    kind: "ReplicaSet",
-    metadata: { name, namespace: "default" },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [container()] } },
-    },
-  };
-}
 
 async function waitPods(name: string, n: number, what: string): Promise<Pod[]> {
   return waitFor(

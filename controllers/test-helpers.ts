@@ -1,7 +1,7 @@
 // Shared by this folder's tests only: a real API server with the controllers running on it, and the
 // node agent's part played by hand (pods marked Running/Ready through the status subresource).
 
-import type { KubeObject, Pod, ResourceType } from "../api/index.js";
+import type { KubeObject, Pod, ReplicaSet, ResourceType } from "../api/index.js";
 import { type Clock, EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { waitFor } from "../testing/index.js";
@@ -60,6 +60,20 @@ export async function podsOf(client: RestClient, namespace: string, selector: st
 
 export function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
   return Boolean(obj.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid && r.controller));
+}
+
+/** A ReplicaSet selecting and labelling its pods app=<name>. */
+export function replicaSet(name: string, replicas: number): ReplicaSet {
+  return {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: { name, namespace: "default" },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [container()] } },
+    },
+  };
 }
 
 /** What `kubectl scale` sends: a merge patch on the scale subresource. */
