@@ -1,0 +1,72 @@
+// `k8ts get`: the definition (flags, help); the action is kubectl/get.ts.
+
+import type { Command } from "../command.js";
+import { UsageError } from "../command.js";
+import { runReporting } from "../errors.js";
+import { connect } from "../kube.js";
+import { type GetOutput, get } from "../kubectl/get.js";
+import { parseResourceArgs } from "../resources.js";
+import { parseVerb } from "../verb-flags.js";
+
+const OPTIONS = {
+  output: { type: "string", short: "o" },
+  selector: { type: "string", short: "l" },
+  "field-selector": { type: "string" },
+  "all-namespaces": { type: "boolean", short: "A" },
+  watch: { type: "boolean", short: "w" },
+  "show-labels": { type: "boolean" },
+} as const;
+
+const OUTPUTS: readonly GetOutput[] = ["wide", "yaml", "json", "name"];
+
+export const command: Command = {
+  summary: "list objects as tables (or YAML, JSON, names), optionally watching for changes",
+  usage: `Usage: k8ts get TYPE[,TYPE...] [NAME...] | TYPE/NAME... [flags]
+
+Examples:
+  k8ts get pods                 k8ts get deploy web -o yaml
+  k8ts get pods,deploy -A       k8ts get pods -l app=web -w
+  k8ts get events               (sorted by time)
+
+Flags:
+  -o, --output wide|yaml|json|name   how to print (default: the server's table)
+  -l, --selector SELECTOR            label selector: app=web, tier in (a,b), !canary
+      --field-selector SELECTOR      field selector: spec.nodeName=node-1,status.phase=Running
+  -A, --all-namespaces               every namespace
+  -w, --watch                        after listing, print a row for every change
+      --show-labels                  a LABELS column
+  -n, --namespace NS  --context CTX  --kubeconfig FILE`,
+  run(argv) {
+    const { flags, args } = parseVerb(argv, OPTIONS);
+    const output = (flags.output ?? "table") as GetOutput;
+    if (output !== "table" && !OUTPUTS.includes(output)) {
+      throw new UsageError(
+        `unable to match a printer for --output "${flags.output}" (use ${OUTPUTS.join(", ")})`,
+      );
+    }
+    const selections = parseResourceArgs(args);
+    if (flags.watch && (selections.length > 1 || selections[0]!.names.length > 1)) {
+      throw new UsageError("watch is only supported on one type of resource and at most one name");
+    }
+    if (flags.watch && output !== "table" && output !== "wide") {
+      throw new UsageError("-w prints tables: use it without -o yaml|json|name");
+    }
+    return runReporting(async () => {
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      return get(
+        connect(flags),
+        {
+          selections,
+          allNamespaces: flags["all-namespaces"] ?? false,
+          labelSelector: flags.selector,
+          fieldSelector: flags["field-selector"],
+          output,
+          watch: flags.watch ?? false,
+          showLabels: flags["show-labels"] ?? false,
+        },
+        stop.signal,
+      );
+    });
+  },
+};

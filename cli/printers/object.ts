@@ -1,0 +1,46 @@
+// -o yaml, -o json and -o name: the stored objects as kubectl prints them. Keys are sorted at
+// every level (kubectl prints unstructured maps, which Go marshals in key order), JSON is indented
+// by four spaces, YAML lists are not indented under their key, and several objects become a List.
+
+import { stringify } from "yaml";
+import { apiVersionOf, type KubeObject, type ResourceType } from "../../api/index.js";
+import { objectLabel } from "../resources.js";
+
+export type ObjectFormat = "yaml" | "json" | "name";
+
+export interface Printed {
+  resource: ResourceType;
+  object: KubeObject;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+/** A list answer's items lack apiVersion/kind on some servers; kubectl always shows them. */
+function typed({ resource, object }: Printed): KubeObject {
+  return {
+    ...object,
+    apiVersion: object.apiVersion ?? apiVersionOf(resource),
+    kind: object.kind ?? resource.kind,
+  };
+}
+
+export function formatObjects(items: Printed[], format: ObjectFormat, asList: boolean): string {
+  if (format === "name")
+    return items.map((p) => `${objectLabel(p.resource, p.object.metadata.name ?? "")}\n`).join("");
+  const doc = asList
+    ? { apiVersion: "v1", items: items.map(typed), kind: "List", metadata: { resourceVersion: "" } }
+    : typed(items[0]!);
+  const sorted = sortKeys(doc);
+  if (format === "json") return `${JSON.stringify(sorted, null, 4)}\n`;
+  return stringify(sorted, { version: "1.1", indentSeq: false, lineWidth: 0 });
+}

@@ -1,0 +1,320 @@
+// The k8ts kubectl-like verbs as a user runs them: the CLI as a process against a real API server
+// process on a real etcd, side by side with the real kubectl doing the same thing (same objects,
+// same tables). One API server for the whole file; each test works in its own namespace.
+
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  type Daemon,
+  freePort,
+  K8TS_MAIN,
+  kubectlBinary,
+  run,
+  startEtcd,
+  startK8ts,
+  type TestEtcd,
+  waitFor,
+  waitHttpOk,
+} from "../testing/index.js";
+
+let etcd: TestEtcd;
+let apiserver: Daemon;
+let dir: string;
+let kubeconfig: string;
+
+const env = () => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dir, NO_COLOR: "1" });
+
+function k8ts(args: string[], opts: { input?: string; timeoutMs?: number } = {}) {
+  return run(process.execPath, [K8TS_MAIN, ...args], { env: env(), ...opts });
+}
+
+function kubectl(args: string[], opts: { input?: string } = {}) {
+  return run(kubectlBinary(), args, { env: { ...env(), KUBECACHEDIR: join(dir, "kubectl-cache") }, ...opts });
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Ages move while a test runs: compare tables with them blanked. */
+const noAges = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, "AGE");
+
+const DEPLOY = (opts: {
+  image: string;
+  replicas: number;
+  tier?: boolean;
+  sidecar?: boolean;
+}) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web${opts.tier ? "\n    tier: frontend" : ""}
+spec:
+  replicas: ${opts.replicas}
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: ${opts.image}
+        env:
+        - name: COLOR
+          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}
+        ports:
+        - containerPort: 8080${opts.sidecar ? "\n      - name: side\n        image: busybox:1.36\n        command: [sleep, '3600']" : ""}
+`;
+
+const POD = (name: string, extra = "") => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels:
+    app: ${name}
+spec:${extra}
+  containers:
+  - name: main
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    resources:
+      requests:
+        cpu: 100m
+        memory: 64Mi
+`;
+
+async function ok(p: Promise<{ code: number; stdout: string; stderr: string }>) {
+  const r = await p;
+  assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+async function namespace(name: string) {
+  await ok(k8ts(["create", "namespace", name]));
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "k8ts-cli-"));
+  etcd = await startEtcd();
+  const port = await freePort();
+  const server = `http://127.0.0.1:${port}`;
+  apiserver = startK8ts(["apiserver", "--etcd-servers", etcd.endpoint, "--port", String(port)]);
+  try {
+    await waitHttpOk(`${server}/readyz`);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\napiserver output:\n${apiserver.output()}`);
+  }
+  kubeconfig = file(
+    "kubeconfig",
+    `apiVersion: v1
+kind: Config
+clusters:
+- name: k8ts
+  cluster:
+    server: ${server}
+contexts:
+- name: k8ts
+  context:
+    cluster: k8ts
+    namespace: default
+current-context: k8ts
+`,
+  );
+});
+
+after(async () => {
+  await apiserver?.stop();
+  await etcd?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("apply, get, create, delete", () => {
+  test("apply creates, configures (removing what the file dropped) and is unchanged, like kubectl", async () => {
+    await namespace("by-k8ts");
+    await ok(kubectl(["create", "namespace", "by-kubectl"]));
+    const v1 = file("web-v1.yaml", DEPLOY({ image: "busybox:1.36", replicas: 2, tier: true, sidecar: true }));
+    const v2 = file("web-v2.yaml", DEPLOY({ image: "busybox:1.37", replicas: 3 }));
+    const mine = await ok(k8ts(["apply", "-f", v1, "-n", "by-k8ts"]));
+    const theirs = await ok(kubectl(["apply", "-f", v1, "-n", "by-kubectl"]));
+    assert.equal(mine.stdout, "deployment.apps/web created\n");
+    assert.equal(mine.stdout, theirs.stdout);
+    assert.equal(
+      (await k8ts(["apply", "-f", v1, "-n", "by-k8ts"])).stdout,
+      "deployment.apps/web unchanged\n",
+    );
+    const changed = await ok(k8ts(["apply", "-f", v2, "-n", "by-k8ts"]));
+    await ok(kubectl(["apply", "-f", v2, "-n", "by-kubectl"]));
+    assert.equal(changed.stdout, "deployment.apps/web configured\n");
+    assert.equal(
+      (await k8ts(["apply", "-f", v2, "-n", "by-k8ts"])).stdout,
+      "deployment.apps/web unchanged\n",
+    );
+
+    // The same objects: spec, labels and the last-applied record (namespace aside).
+    const read = async (ns: string) =>
+      JSON.parse((await ok(k8ts(["get", "deploy", "web", "-n", ns, "-o", "json"]))).stdout);
+    const a = await read("by-k8ts");
+    const b = await read("by-kubectl");
+    assert.deepEqual(a.spec, b.spec);
+    assert.deepEqual(a.metadata.labels, { app: "web" });
+    assert.deepEqual(a.metadata.labels, b.metadata.labels);
+    const last = (o: { metadata: { annotations: Record<string, string> } }) =>
+      o.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]!.replace(
+        /"by-k8ts"|"by-kubectl"/,
+        "NS",
+      );
+    assert.equal(last(a), last(b));
+    const containers = a.spec.template.spec.containers;
+    assert.deepEqual(
+      containers.map((c: { name: string }) => c.name),
+      ["web"],
+    );
+    assert.deepEqual(containers[0].env, [{ name: "COLOR", value: "blue" }]);
+    assert.equal(a.metadata.generation, 2);
+    // kubectl can take over where k8ts left off, and sees nothing to do.
+    assert.equal(
+      (await kubectl(["apply", "-f", v2, "-n", "by-k8ts"])).stdout,
+      "deployment.apps/web unchanged\n",
+    );
+  });
+
+  test("apply reads a directory, multi-document YAML, JSON and stdin", async () => {
+    await namespace("multi");
+    const sub = join(dir, "manifests");
+    rmSync(sub, { recursive: true, force: true });
+    await import("node:fs").then((fs) => fs.mkdirSync(sub));
+    writeFileSync(join(sub, "a.yaml"), `${POD("a1")}---\n${POD("a2")}`);
+    writeFileSync(
+      join(sub, "b.json"),
+      JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b1" }, data: { k: "v" } }),
+    );
+    writeFileSync(join(sub, "notes.txt"), "not a manifest");
+    const r = await ok(k8ts(["apply", "-f", sub, "-n", "multi"]));
+    assert.equal(r.stdout, "pod/a1 created\npod/a2 created\nconfigmap/b1 created\n");
+    const s = await ok(k8ts(["apply", "-f", "-", "-n", "multi"], { input: POD("a3") }));
+    assert.equal(s.stdout, "pod/a3 created\n");
+  });
+
+  test("get prints the same tables, YAML and names as kubectl", async () => {
+    await namespace("tables");
+    await ok(
+      k8ts([
+        "apply",
+        "-n",
+        "tables",
+        "-f",
+        file("t.yaml", `${POD("p1")}---\n${DEPLOY({ image: "busybox:1.36", replicas: 1 })}`),
+      ]),
+    );
+    for (const args of [
+      ["get", "pods"],
+      ["get", "pods,deploy"],
+      ["get", "deploy", "-o", "wide"],
+      ["get", "pods", "-A"],
+      ["get", "pods", "-l", "app in (p1,x)", "--show-labels"],
+      ["get", "pod", "p1", "-o", "yaml"],
+      ["get", "pods", "-o", "json"],
+      ["get", "all", "-o", "name"],
+      ["get", "ns"],
+    ]) {
+      const mine = await ok(k8ts([...args, "-n", "tables"]));
+      const theirs = await ok(kubectl([...args, "-n", "tables"]));
+      assert.equal(noAges(mine.stdout), noAges(theirs.stdout), args.join(" "));
+    }
+    const none = await ok(k8ts(["get", "pods", "-l", "app=nothing", "-n", "tables"]));
+    assert.equal(none.stderr, "No resources found in tables namespace.\n");
+  });
+
+  test("errors: kubectl's words on stderr and a non-zero exit", async () => {
+    const missing = await k8ts(["get", "pod", "nope"]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+    const bad = await k8ts(["create", "-f", file("bad.yaml", POD("Bad_Pod"))]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /The Pod "Bad_Pod" is invalid: metadata.name: Invalid value: "Bad_Pod"/);
+    await ok(k8ts(["create", "-f", file("dup.yaml", POD("dup"))]));
+    const dup = await k8ts(["create", "-f", join(dir, "dup.yaml")]);
+    assert.match(
+      dup.stderr,
+      /Error from server \(AlreadyExists\): error when creating ".*dup.yaml": pods "dup" already exists/,
+    );
+    const type = await k8ts(["get", "widgets"]);
+    assert.equal(type.code, 1);
+    assert.match(type.stderr, /doesn't have a resource type "widgets"/);
+    const noConfig = await run(process.execPath, [K8TS_MAIN, "get", "pods"], {
+      env: { ...process.env, KUBECONFIG: "", HOME: join(dir, "empty-home") },
+    });
+    assert.equal(noConfig.code, 1);
+    assert.match(noConfig.stderr, /run `k8ts up` or pass --kubeconfig/);
+  });
+
+  test("delete by name, by label and by file, waiting until the objects are gone", async () => {
+    await namespace("deleting");
+    const f = file("del.yaml", `${POD("d1")}---\n${POD("d2")}---\n${POD("d3")}`);
+    await ok(k8ts(["apply", "-f", f, "-n", "deleting"]));
+    // A finalizer holds d1: delete must wait until it is released.
+    await ok(
+      kubectl([
+        "patch",
+        "pod",
+        "d1",
+        "-n",
+        "deleting",
+        "--type=merge",
+        "-p",
+        '{"metadata":{"finalizers":["example.com/hold"]}}',
+      ]),
+    );
+    let settled = false;
+    const deleting = k8ts(["delete", "pod", "d1", "-n", "deleting"]).finally(() => {
+      settled = true;
+    });
+    await waitFor(
+      async () =>
+        (
+          await kubectl([
+            "get",
+            "pod",
+            "d1",
+            "-n",
+            "deleting",
+            "-o",
+            "jsonpath={.metadata.deletionTimestamp}",
+          ])
+        ).stdout,
+      { what: "d1 to be marked for deletion" },
+    );
+    assert.equal(settled, false, "delete returned while the finalizer still held the pod");
+    await ok(
+      kubectl([
+        "patch",
+        "pod",
+        "d1",
+        "-n",
+        "deleting",
+        "--type=merge",
+        "-p",
+        '{"metadata":{"finalizers":null}}',
+      ]),
+    );
+    const d = await deleting;
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.stdout, 'pod "d1" deleted\n');
+    const byLabel = await ok(k8ts(["delete", "pods", "-l", "app=d2", "-n", "deleting"]));
+    assert.equal(byLabel.stdout, 'pod "d2" deleted\n');
+    const byFile = await k8ts(["delete", "-f", f, "-n", "deleting"]);
+    assert.equal(byFile.code, 1, "d1 and d2 are gone already: NotFound for them");
+    assert.match(byFile.stdout, /pod "d3" deleted/);
+    assert.match(byFile.stderr, /Error from server \(NotFound\): pods "d1" not found/);
+    assert.match((await k8ts(["get", "pods", "-n", "deleting"])).stderr, /No resources found/);
+  });
+});
