@@ -264,6 +264,30 @@ export function backendConformance(backend: BackendName): void {
       await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
     });
 
+    test("stats: cpu and memory of a running container, by id and listed by pod", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "busy", [
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; sleep 1000",
+      ]);
+      const stats = await waitFor(
+        async () => {
+          const { stats } = await shim.runtime.ContainerStats({ containerId: id });
+          return (stats?.cpu?.usageCoreNanoSeconds?.value ?? 0) > 0 ? stats : undefined;
+        },
+        { timeoutMs: 10_000, what: "cpu usage to show" },
+      );
+      assert.equal(stats!.attributes?.id, id);
+      assert.ok(stats!.memory!.workingSetBytes!.value! > 0, "memory in use is reported");
+      const listed = await shim.runtime.ListContainerStats({ filter: { podSandboxId: pod } });
+      assert.deepEqual(
+        listed.stats?.map((s) => s.attributes?.id),
+        [id],
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
     test("a command missing from the image fails StartContainer with the reason, never hangs", async () => {
       const pod = await runPod();
       const id = await createContainer(pod, "typo", ["/bin/no-such-command"]);
