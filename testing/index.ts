@@ -13,5 +13,6 @@ export {
   startK8ts,
   waitHttpOk,
 } from "./processes.js";
+export { SCALED_BACKOFF, startTestNode, type TestNode } from "./nodeagent.js";
 export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 export { type WaitOptions, waitFor } from "./wait.js";

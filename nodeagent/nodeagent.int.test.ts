@@ -1,0 +1,401 @@
+// The node agent against a real etcd, API server, runtime-shim (runc) and the real kubectl, on a
+// scaled clock (testing/nodeagent.ts). One node serves the whole file; each test makes its own pods.
+
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Event, Lease, Node, Pod } from "../api/index.js";
+import { RESOURCES } from "../api/index.js";
+import { isNotFound } from "../client/index.js";
+import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
+import { kubectlBinary, run, startTestNode, type TestNode, waitFor } from "../testing/index.js";
+
+const PODS = RESOURCES.find((r) => r.kind === "Pod")!;
+const NODES = RESOURCES.find((r) => r.kind === "Node")!;
+const LEASES = RESOURCES.find((r) => r.kind === "Lease")!;
+const EVENTS = RESOURCES.find((r) => r.kind === "Event" && r.group === "")!;
+
+let cluster: TestCluster;
+let node: TestNode;
+
+before(async () => {
+  cluster = await startTestApiServer();
+  try {
+    node = await startTestNode({
+      apiserverUrl: cluster.url,
+      agent: { cpu: "4", memory: "8Gi", maxPods: 20 },
+    });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+});
+
+after(async () => {
+  try {
+    await node?.stop();
+  } finally {
+    await cluster?.stop();
+  }
+});
+
+function busybox(
+  name: string,
+  script: string,
+  extra: Partial<NonNullable<Pod["spec"]>> = {},
+  container: object = {},
+): Pod {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "default" },
+    spec: {
+      nodeName: node.nodeName,
+      terminationGracePeriodSeconds: 2,
+      containers: [{ name: "main", image: "busybox", command: ["sh", "-c", script], ...container }],
+      ...extra,
+    },
+  };
+}
+
+const getPod = (name: string) => node.client.get<Pod>(PODS, name, { namespace: "default" });
+
+async function podWhere(
+  name: string,
+  what: string,
+  ok: (p: Pod) => boolean,
+  timeoutMs = 20_000,
+): Promise<Pod> {
+  return waitFor(
+    async () => {
+      const p = await getPod(name);
+      return ok(p) ? p : undefined;
+    },
+    { timeoutMs, what: `pod ${name}: ${what}` },
+  );
+}
+
+const main = (p: Pod) => p.status?.containerStatuses?.find((c) => c.name === "main");
+
+async function deleteAndWaitGone(name: string): Promise<void> {
+  await node.client.delete(PODS, name, { namespace: "default" }).catch(() => {});
+  await waitFor(
+    async () => {
+      try {
+        await getPod(name);
+        return false;
+      } catch (err) {
+        return isNotFound(err);
+      }
+    },
+    { timeoutMs: 20_000, what: `pod ${name} to be removed` },
+  );
+}
+
+async function eventsFor(name: string): Promise<Event[]> {
+  const list = await node.client.list<Event>(EVENTS, { namespace: "default" });
+  return list.items.filter((e) => (e.involvedObject as { name?: string }).name === name);
+}
+
+function kubectl(args: string[], input?: string) {
+  return run(kubectlBinary(), ["--kubeconfig", node.kubeconfig, ...args], { timeoutMs: 30_000, input });
+}
+
+describe("node agent", () => {
+  it("registers its Node (flags for capacity, address and port) and renews its Lease", async () => {
+    const n = await node.client.get<Node>(NODES, node.nodeName);
+    assert.equal(n.metadata.labels?.["kubernetes.io/hostname"], node.nodeName);
+    assert.equal(n.status?.capacity?.cpu, "4");
+    assert.equal(n.status?.allocatable?.memory, "8Gi");
+    assert.equal(n.status?.capacity?.pods, "20");
+    assert.deepEqual(n.status?.addresses, [
+      { type: "InternalIP", address: "127.0.0.1" },
+      { type: "Hostname", address: node.nodeName },
+    ]);
+    assert.equal(n.status?.daemonEndpoints?.kubeletEndpoint?.Port, node.agent.port);
+    assert.equal(n.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
+    const first = await node.client.get<Lease>(LEASES, node.nodeName, { namespace: "kube-node-lease" });
+    assert.equal(first.spec?.holderIdentity, node.nodeName);
+    await waitFor(
+      async () => {
+        const l = await node.client.get<Lease>(LEASES, node.nodeName, { namespace: "kube-node-lease" });
+        return l.spec?.renewTime !== first.spec?.renewTime;
+      },
+      { timeoutMs: 5000, what: "the lease to be renewed" },
+    );
+    const health = await fetch(`http://127.0.0.1:${node.agent.port}/healthz`);
+    assert.equal(await health.text(), "ok");
+  });
+
+  it("runs a pod: Running with its sandbox IP, readiness drives Ready, kubectl logs and exec work", async () => {
+    await node.client.create(
+      PODS,
+      busybox(
+        "web",
+        "echo hello; echo oops >&2; sleep 3600",
+        {},
+        {
+          readinessProbe: { exec: { command: ["cat", "/tmp/ready"] }, periodSeconds: 1 },
+        },
+      ),
+    );
+    const running = await podWhere("web", "Running", (p) => p.status?.phase === "Running");
+    assert.match(running.status?.podIP ?? "", /^10\.\d+\.\d+\.\d+$/);
+    assert.equal(running.status?.hostIP, "127.0.0.1");
+    assert.ok(running.status?.startTime);
+    assert.equal(main(running)?.ready, false);
+    assert.equal(running.status?.conditions?.find((c) => c.type === "Ready")?.status, "False");
+
+    const logs = await kubectl(["logs", "web"]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, "hello\noops\n");
+
+    const touch = await kubectl(["exec", "web", "--", "touch", "/tmp/ready"]);
+    assert.equal(touch.code, 0, touch.stderr);
+    await podWhere(
+      "web",
+      "Ready",
+      (p) => p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True",
+    );
+    assert.equal(main(await getPod("web"))?.ready, true);
+
+    const fail = await kubectl(["exec", "web", "--", "sh", "-c", "echo err >&2; exit 3"]);
+    assert.equal(fail.code, 3);
+    assert.match(fail.stderr, /err\n/);
+    assert.match(fail.stderr, /command terminated with exit code 3/);
+
+    await kubectl(["exec", "web", "--", "rm", "/tmp/ready"]);
+    await podWhere("web", "not Ready again", (p) => main(p)?.ready === false);
+    await deleteAndWaitGone("web");
+  });
+
+  it("restarts a crashing container on the CrashLoopBackOff schedule (scaled: 0.5 s doubling)", async () => {
+    const created = await node.client.create<Pod>(PODS, busybox("crash", "echo boom; exit 2"));
+    const p = await podWhere("crash", "three restarts", (p) => (main(p)?.restartCount ?? 0) >= 3, 30_000);
+    const st = main(p)!;
+    assert.equal(st.lastState?.terminated?.exitCode, 2);
+    assert.equal(st.lastState?.terminated?.reason, "Error");
+    // The runtime's own times: each restart waited at least the backoff of its step after the exit.
+    const { containers = [] } = await node.shim.runtime.ListContainers({
+      filter: { labelSelector: { "io.kubernetes.pod.uid": created.metadata.uid! } },
+    });
+    const statuses = await Promise.all(
+      containers.map(async (c) => (await node.shim.runtime.ContainerStatus({ containerId: c.id })).status!),
+    );
+    const byAttempt = new Map(statuses.map((s) => [s.metadata?.attempt ?? 0, s]));
+    const { initialMs } = node.backoff;
+    for (let attempt = 2; attempt <= 3; attempt++) {
+      const prev = byAttempt.get(attempt - 1);
+      const cur = byAttempt.get(attempt);
+      if (!prev || !cur) continue; // older instances are garbage-collected
+      const gapMs = (cur.createdAt! - prev.finishedAt!) / 1e6;
+      const want = initialMs * 2 ** (attempt - 1);
+      assert.ok(
+        gapMs >= want - 20,
+        `restart ${attempt} came ${gapMs} ms after the exit, backoff is ${want} ms`,
+      );
+      assert.ok(
+        gapMs < want + 1500,
+        `restart ${attempt} came ${gapMs} ms after the exit, backoff is ${want} ms`,
+      );
+    }
+    await podWhere(
+      "crash",
+      "CrashLoopBackOff",
+      (p) => main(p)?.state?.waiting?.reason === "CrashLoopBackOff",
+    );
+    const previous = await kubectl(["logs", "crash", "--previous"]);
+    assert.equal(previous.stdout, "boom\n", previous.stderr);
+    assert.ok((await eventsFor("crash")).some((e) => e.reason === "BackOff" && e.type === "Warning"));
+    await deleteAndWaitGone("crash");
+  });
+
+  it("a failing liveness probe restarts the container, with Unhealthy and Killing events", async () => {
+    await node.client.create(
+      PODS,
+      busybox(
+        "live",
+        "touch /tmp/alive; trap 'exit 0' TERM; while true; do sleep 0.2; done",
+        {},
+        {
+          livenessProbe: { exec: { command: ["cat", "/tmp/alive"] }, periodSeconds: 1, failureThreshold: 2 },
+        },
+      ),
+    );
+    await podWhere("live", "Running", (p) => main(p)?.state?.running !== undefined);
+    const exec = await kubectl(["exec", "live", "--", "rm", "/tmp/alive"]);
+    assert.equal(exec.code, 0, exec.stderr);
+    const p = await podWhere(
+      "live",
+      "restarted and running",
+      (p) => main(p)?.restartCount === 1 && !!main(p)?.state?.running,
+      30_000,
+    );
+    assert.equal(p.status?.phase, "Running");
+    const events = await eventsFor("live");
+    assert.ok(events.some((e) => e.reason === "Unhealthy" && /^Liveness probe failed/.test(e.message ?? "")));
+    assert.ok(
+      events.some(
+        (e) => e.reason === "Killing" && /failed liveness probe, will be restarted/.test(e.message ?? ""),
+      ),
+    );
+    await deleteAndWaitGone("live");
+  });
+
+  it("a container over its memory limit ends OOMKilled; restartPolicy Never fails the pod", async () => {
+    await node.client.create(
+      PODS,
+      busybox(
+        "oom",
+        "tail /dev/zero",
+        { restartPolicy: "Never" },
+        { resources: { limits: { memory: "16Mi" } } },
+      ),
+    );
+    const p = await podWhere("oom", "Failed", (p) => p.status?.phase === "Failed", 30_000);
+    assert.equal(main(p)?.state?.terminated?.reason, "OOMKilled");
+    assert.equal(main(p)?.restartCount, 0);
+    await deleteAndWaitGone("oom");
+  });
+
+  it("bad input ends in Kubernetes' reasons: ErrImagePull, RunContainerError, a missing ConfigMap", async () => {
+    await node.client.create(PODS, {
+      ...busybox("noimage", "true"),
+      spec: { ...busybox("x", "").spec!, containers: [{ name: "main", image: "example.com/nope:1" }] },
+    });
+    await node.client.create(PODS, {
+      ...busybox("nocmd", ""),
+      spec: {
+        ...busybox("x", "").spec!,
+        containers: [{ name: "main", image: "busybox", command: ["/no/such/binary"] }],
+      },
+    });
+    await node.client.create(
+      PODS,
+      busybox(
+        "nocm",
+        "sleep 3600",
+        {},
+        { env: [{ name: "X", valueFrom: { configMapKeyRef: { name: "missing", key: "k" } } }] },
+      ),
+    );
+    const img = await podWhere("noimage", "ErrImagePull", (p) =>
+      ["ErrImagePull", "ImagePullBackOff"].includes(main(p)?.state?.waiting?.reason ?? ""),
+    );
+    assert.match(main(img)?.state?.waiting?.message ?? "", /example.com\/nope:1/);
+    assert.equal(img.status?.phase, "Pending");
+    const cmd = await podWhere("nocmd", "start failure", (p) =>
+      ["RunContainerError", "CrashLoopBackOff"].includes(main(p)?.state?.waiting?.reason ?? ""),
+    );
+    assert.notEqual(main(cmd)?.state?.running, {});
+    const cm = await podWhere(
+      "nocm",
+      "CreateContainerConfigError",
+      (p) => main(p)?.state?.waiting?.reason === "CreateContainerConfigError",
+    );
+    assert.match(main(cm)?.state?.waiting?.message ?? "", /configmap "missing" not found/);
+    await Promise.all(["noimage", "nocmd", "nocm"].map(deleteAndWaitGone));
+  });
+
+  it("runs init containers in order before the containers; env from the downward API", async () => {
+    await node.client.create<Pod>(PODS, {
+      ...busybox("init", ""),
+      spec: {
+        nodeName: node.nodeName,
+        terminationGracePeriodSeconds: 1,
+        volumes: [{ name: "work", emptyDir: {} }],
+        initContainers: [
+          {
+            name: "one",
+            image: "busybox",
+            command: ["sh", "-c", "echo one >> /work/order"],
+            volumeMounts: [{ name: "work", mountPath: "/work" }],
+          },
+          {
+            name: "two",
+            image: "busybox",
+            command: ["sh", "-c", "echo two >> /work/order"],
+            volumeMounts: [{ name: "work", mountPath: "/work" }],
+          },
+        ],
+        containers: [
+          {
+            name: "main",
+            image: "busybox",
+            command: ["sh", "-c", "cat /work/order; echo $POD_NAME $NODE; exec sleep 3600"],
+            env: [
+              { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+              { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            ],
+            volumeMounts: [{ name: "work", mountPath: "/work" }],
+          },
+        ],
+      },
+    });
+    const p = await podWhere("init", "Running", (p) => p.status?.phase === "Running");
+    assert.deepEqual(
+      p.status?.initContainerStatuses?.map((s) => [s.name, s.state?.terminated?.reason]),
+      [
+        ["one", "Completed"],
+        ["two", "Completed"],
+      ],
+    );
+    assert.equal(p.status?.conditions?.find((c) => c.type === "Initialized")?.status, "True");
+    const logs = await waitFor(
+      async () => {
+        const r = await kubectl(["logs", "init"]);
+        return r.stdout.includes(node.nodeName) ? r : undefined;
+      },
+      { what: "init pod logs" },
+    );
+    assert.equal(logs.stdout, `one\ntwo\ninit ${node.nodeName}\n`);
+    await deleteAndWaitGone("init");
+  });
+
+  it("deletion stops the containers within the grace period, then removes the pod", async () => {
+    const pod = await node.client.create<Pod>(
+      PODS,
+      busybox("slow", "trap '' TERM; while true; do sleep 0.2; done", { terminationGracePeriodSeconds: 2 }),
+    );
+    await podWhere("slow", "Running", (p) => p.status?.phase === "Running");
+    const t0 = Date.now();
+    await deleteAndWaitGone("slow");
+    const took = Date.now() - t0;
+    assert.ok(
+      took >= 1900,
+      `the pod ignoring SIGTERM was removed after ${took} ms, before its 2 s grace period`,
+    );
+    assert.ok(took < 8000, `removal took ${took} ms for a 2 s grace period`);
+    const { items = [] } = await node.shim.runtime.ListPodSandbox({
+      filter: { labelSelector: { "io.kubernetes.pod.uid": pod.metadata.uid! } },
+    });
+    assert.equal(items.length, 0, "the sandbox is removed from the runtime");
+  });
+
+  it("a restarted agent adopts running containers: same container, same restart count", async () => {
+    await node.client.create(PODS, busybox("adopt", "trap 'exit 0' TERM; while true; do sleep 0.2; done"));
+    const before = await podWhere("adopt", "Running", (p) => !!main(p)?.state?.running);
+    await node.restartAgent();
+    await node.client.patch(
+      PODS,
+      "adopt",
+      "merge",
+      { metadata: { labels: { poke: "1" } } },
+      { namespace: "default" },
+    );
+    // Sync after the restart has happened (the label poke), and the container is untouched.
+    await waitFor(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${node.agent.port}/containerLogs/default/adopt/main`);
+        return r.ok;
+      },
+      { what: "the new agent to serve the pod" },
+    );
+    const after = await getPod("adopt");
+    assert.equal(main(after)?.containerID, main(before)?.containerID);
+    assert.equal(main(after)?.restartCount, 0);
+    assert.equal(main(after)?.state?.running?.startedAt, main(before)?.state?.running?.startedAt);
+    const n = await node.client.get<Node>(NODES, node.nodeName);
+    assert.equal(n.status?.daemonEndpoints?.kubeletEndpoint?.Port, node.agent.port);
+    await deleteAndWaitGone("adopt");
+  });
+});
