@@ -6,12 +6,14 @@ import type { Deployment, KubeObject, Lease, Node, Pod, ReplicaSet, ResourceType
 import { resourceFor } from "../api/index.js";
 import {
   type Clock,
+  Controller,
   type ControllerObserver,
   type Indexers,
   type Informer,
   type InformerFactory,
   NAMESPACE_INDEX,
   namespaceIndex,
+  type Reconciler,
   type RestClient,
 } from "../client/index.js";
 
@@ -64,6 +66,16 @@ export interface ControllerContext {
   log: Log;
   /** Reconcile metrics; the manager passes its Prometheus observer. */
   observer?: ControllerObserver;
+}
+
+/** The queue and workers of one reconciler, with the context's clock and metrics observer. */
+export function runnerFor(
+  ctx: ControllerContext,
+  name: string,
+  reconcile: Reconciler,
+  workers: number,
+): Controller {
+  return new Controller({ name, reconcile, workers, clock: ctx.clock, observer: ctx.observer });
 }
 
 /**

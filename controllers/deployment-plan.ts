@@ -24,6 +24,7 @@ import {
   templatesEqual,
 } from "./deployment-util.js";
 import { creationMs, ownerRefTo } from "./pods.js";
+import { rfc3339 } from "./time.js";
 
 export type DeploymentAction =
   | { kind: "create"; rs: ReplicaSet }
@@ -536,8 +537,4 @@ function replaceCondition(conditions: Condition[], c: Condition): void {
   const i = conditions.findIndex((x) => x.type === c.type);
   if (i >= 0) conditions[i] = c;
   else conditions.push(c);
-}
-
-function rfc3339(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }

@@ -8,14 +8,20 @@
 
 import type { Deployment, Pod, ReplicaSet } from "../api/index.js";
 import {
-  Controller,
+  type Controller,
   type Informer,
   isAlreadyExists,
   isConflict,
   isNotFound,
   objectKey,
 } from "../client/index.js";
-import { CONTROLLER_UID_INDEX, type ControllerContext, DEPLOYMENTS, REPLICASETS } from "./context.js";
+import {
+  CONTROLLER_UID_INDEX,
+  type ControllerContext,
+  DEPLOYMENTS,
+  REPLICASETS,
+  runnerFor,
+} from "./context.js";
 import { type DeploymentAction, planDeployment } from "./deployment-plan.js";
 import { REVISION, sameJSON, templatesEqual } from "./deployment-util.js";
 import { controllerRef, isPodTerminal } from "./pods.js";
@@ -35,13 +41,12 @@ export class DeploymentController {
     private readonly ctx: ControllerContext,
     opts: DeploymentControllerOptions = {},
   ) {
-    this.controller = new Controller({
-      name: DeploymentController.controllerName,
-      reconcile: (key) => this.reconcile(key),
-      workers: opts.workers ?? 2,
-      clock: ctx.clock,
-      observer: ctx.observer,
-    });
+    this.controller = runnerFor(
+      ctx,
+      DeploymentController.controllerName,
+      (key) => this.reconcile(key),
+      opts.workers ?? 2,
+    );
     this.deployments = ctx.informers.deployments();
     this.replicaSets = ctx.informers.replicaSets();
     this.pods = ctx.informers.pods();

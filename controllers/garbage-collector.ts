@@ -9,8 +9,8 @@
 
 import type { KubeObject, OwnerReference, ResourceType } from "../api/index.js";
 import { resourceFor, resourceForKind } from "../api/index.js";
-import { Controller, type Informer, isConflict, isNotFound, objectKey } from "../client/index.js";
-import { type ControllerContext, OWNER_UID_INDEX, UID_INDEX } from "./context.js";
+import { type Controller, type Informer, isConflict, isNotFound, objectKey } from "../client/index.js";
+import { type ControllerContext, OWNER_UID_INDEX, runnerFor, UID_INDEX } from "./context.js";
 import { FOREGROUND_FINALIZER, planDependent, planOwner } from "./garbage-collector-plan.js";
 
 /** The resources whose objects are collected and can be owners. */
@@ -35,13 +35,12 @@ export class GarbageCollector {
     private readonly ctx: ControllerContext,
     opts: GarbageCollectorOptions = {},
   ) {
-    this.controller = new Controller({
-      name: GarbageCollector.controllerName,
-      reconcile: (key) => this.reconcile(key),
-      workers: opts.workers ?? 2,
-      clock: ctx.clock,
-      observer: ctx.observer,
-    });
+    this.controller = runnerFor(
+      ctx,
+      GarbageCollector.controllerName,
+      (key) => this.reconcile(key),
+      opts.workers ?? 2,
+    );
     for (const [group, plural] of COLLECTED) {
       const resource = resourceFor(group, plural);
       if (!resource) continue;

@@ -14,9 +14,10 @@ import {
 import { type ControllerContext, type Log, noRecorder, type Recorder, SharedInformers } from "./context.js";
 import { DeploymentController } from "./deployment.js";
 import { GarbageCollector } from "./garbage-collector.js";
+import { NodeLifecycleController, type NodeLifecycleOptions } from "./node-lifecycle.js";
 import { ReplicaSetController } from "./replicaset.js";
 
-export const CONTROLLER_NAMES = ["replicaset", "deployment", "garbagecollector"] as const;
+export const CONTROLLER_NAMES = ["replicaset", "deployment", "garbagecollector", "nodelifecycle"] as const;
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 export interface ManagerOptions {
@@ -27,6 +28,7 @@ export interface ManagerOptions {
   clock?: Clock;
   log?: Log;
   observer?: ControllerObserver;
+  nodeLifecycle?: NodeLifecycleOptions;
   /** Informer resync period; 5 minutes when omitted (0 disables). */
   resyncPeriodMs?: number;
 }
@@ -57,6 +59,9 @@ export async function startControllers(opts: ManagerOptions): Promise<RunningCon
   if (wanted.has("replicaset")) controllers.push(new ReplicaSetController(ctx).controller);
   if (wanted.has("deployment")) controllers.push(new DeploymentController(ctx).controller);
   if (wanted.has("garbagecollector")) controllers.push(new GarbageCollector(ctx).controller);
+  if (wanted.has("nodelifecycle")) {
+    controllers.push(new NodeLifecycleController(ctx, opts.nodeLifecycle).controller);
+  }
 
   factory.start();
   if (!(await factory.waitForSync())) {

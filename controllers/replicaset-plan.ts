@@ -10,6 +10,7 @@
 import type { Pod, ReplicaSet, ReplicaSetStatus } from "../api/index.js";
 import { labelMatcherFromSelector } from "../api/index.js";
 import { controllerRef, creationMs, isPodActive, isPodAvailable, readySince, restartCount } from "./pods.js";
+import { rfc3339 } from "./time.js";
 
 /** At most this many creates or deletes per sync (Kubernetes' burstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -163,8 +164,4 @@ export function statusChanged(a: ReplicaSetStatus | undefined, b: ReplicaSetStat
     a?.observedGeneration !== b.observedGeneration ||
     JSON.stringify(a?.conditions ?? []) !== JSON.stringify(b.conditions ?? [])
   );
-}
-
-function rfc3339(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }

@@ -9,8 +9,8 @@
 
 import type { Pod, ReplicaSet } from "../api/index.js";
 import { labelMatcherFromSelector } from "../api/index.js";
-import { Controller, type Informer, isConflict, isNotFound, objectKey } from "../client/index.js";
-import { type ControllerContext, PODS, REPLICASETS } from "./context.js";
+import { type Controller, type Informer, isConflict, isNotFound, objectKey } from "../client/index.js";
+import { type ControllerContext, PODS, REPLICASETS, runnerFor } from "./context.js";
 import { Expectations } from "./expectations.js";
 import { controllerRef, ownerRefTo } from "./pods.js";
 import { planClaims, planReplicas, planStatus, statusChanged } from "./replicaset-plan.js";
@@ -36,13 +36,12 @@ export class ReplicaSetController {
   ) {
     this.initialBatch = opts.initialBatch ?? 1;
     this.expectations = new Expectations(ctx.clock);
-    this.controller = new Controller({
-      name: ReplicaSetController.controllerName,
-      reconcile: (key) => this.reconcile(key),
-      workers: opts.workers ?? 2,
-      clock: ctx.clock,
-      observer: ctx.observer,
-    });
+    this.controller = runnerFor(
+      ctx,
+      ReplicaSetController.controllerName,
+      (key) => this.reconcile(key),
+      opts.workers ?? 2,
+    );
     this.replicaSets = ctx.informers.replicaSets();
     this.pods = ctx.informers.pods();
     this.replicaSets.addEventHandler({

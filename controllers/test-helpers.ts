@@ -2,11 +2,16 @@
 // node agent's part played by hand (pods marked Running/Ready through the status subresource).
 
 import type { KubeObject, Pod, ReplicaSet, ResourceType } from "../api/index.js";
-import { type Clock, EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
+import { EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { waitFor } from "../testing/index.js";
 import { PODS } from "./context.js";
-import { type ControllerName, type RunningControllers, startControllers } from "./manager.js";
+import {
+  type ControllerName,
+  type ManagerOptions,
+  type RunningControllers,
+  startControllers,
+} from "./manager.js";
 
 export interface Stack {
   cluster: TestCluster;
@@ -15,13 +20,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(controllers: readonly ControllerName[], clock?: Clock): Promise<Stack> {
+export async function startStack(
+  controllers: readonly ControllerName[],
+  extra: Pick<ManagerOptions, "clock" | "nodeLifecycle"> = {},
+): Promise<Stack> {
+  const { clock } = extra;
   const cluster = await startTestApiServer();
   const client = new RestClient({ server: cluster.url });
   let running: RunningControllers;
   try {
     const recorder = new EventRecorder(client, { component: "k8ts-controllers" }, { clock });
-    running = await startControllers({ client, controllers, clock, recorder, resyncPeriodMs: 0 });
+    running = await startControllers({ ...extra, client, controllers, recorder, resyncPeriodMs: 0 });
   } catch (err) {
     await cluster.stop();
     throw err;
