@@ -5,6 +5,7 @@
 import type { Lease } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
 import { type Clock, formatMicroTime, isNotFound, type RestClient } from "../client/index.js";
+import { every, type Periodic } from "./periodic.js";
 
 const LEASES = RESOURCES.find((r) => r.kind === "Lease")!;
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
@@ -21,28 +22,25 @@ export interface NodeLeaseOptions {
 }
 
 export class NodeLease {
-  private cancel: (() => void) | undefined;
-  private stopped = false;
+  private loop: Periodic | undefined;
   /** Time of the last successful renewal (ms), for /healthz. */
   lastRenewed = 0;
 
   constructor(private readonly opts: NodeLeaseOptions) {}
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.renew()
-        .catch((err) => this.opts.log({ level: "error", msg: "node lease renewal failed", err: String(err) }))
-        .finally(() => {
-          if (!this.stopped) this.cancel = this.opts.clock.setTimer(this.opts.renewMs ?? 10_000, tick);
-        });
-    };
-    tick();
+    const { clock, log } = this.opts;
+    this.loop = every(
+      clock,
+      this.opts.renewMs ?? 10_000,
+      () => this.renew(),
+      (err) => log({ level: "error", msg: "node lease renewal failed", err: String(err) }),
+      { immediate: true },
+    );
   }
 
   stop(): void {
-    this.stopped = true;
-    this.cancel?.();
+    this.loop?.stop();
   }
 
   async renew(): Promise<Lease> {

@@ -8,6 +8,7 @@ import { cpus, freemem, hostname, release, totalmem, type } from "node:os";
 import type { Condition, Node, NodeStatus, Taint } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
 import { type Clock, isAlreadyExists, isConflict, type RestClient } from "../client/index.js";
+import { every, type Periodic } from "./periodic.js";
 
 export const NODES = RESOURCES.find((r) => r.kind === "Node")!;
 
@@ -155,8 +156,7 @@ export interface NodeStatusReporterOptions {
 export class NodeStatusReporter {
   private last: NodeStatus | undefined;
   private lastWrite = 0;
-  private cancel: (() => void) | undefined;
-  private stopped = false;
+  private loop: Periodic | undefined;
   node: Node | undefined;
 
   constructor(private readonly opts: NodeStatusReporterOptions) {}
@@ -183,20 +183,17 @@ export class NodeStatusReporter {
   }
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.sync()
-        .catch((err) => this.opts.log({ level: "error", msg: "node status update failed", err: String(err) }))
-        .finally(() => {
-          if (!this.stopped) this.cancel = this.opts.clock.setTimer(this.opts.updateMs ?? 10_000, tick);
-        });
-    };
-    this.cancel = this.opts.clock.setTimer(this.opts.updateMs ?? 10_000, tick);
+    const { clock, log } = this.opts;
+    this.loop = every(
+      clock,
+      this.opts.updateMs ?? 10_000,
+      () => this.sync(),
+      (err) => log({ level: "error", msg: "node status update failed", err: String(err) }),
+    );
   }
 
   stop(): void {
-    this.stopped = true;
-    this.cancel?.();
+    this.loop?.stop();
   }
 
   /** One round: recompute, and write if changed or due. */

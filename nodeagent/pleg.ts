@@ -4,6 +4,7 @@
 
 import type { Clock } from "../client/index.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
+import { every, type Periodic } from "./periodic.js";
 import { LABEL_POD_UID, type Runtime } from "./runtime.js";
 
 export interface PlegOptions {
@@ -19,28 +20,25 @@ export interface PlegOptions {
 
 export class Pleg {
   private last = new Map<string, { uid: string; state: number }>();
-  private cancel: (() => void) | undefined;
-  private stopped = false;
+  private loop: Periodic | undefined;
   /** Time of the last successful relist (for /healthz). */
   lastRelist = 0;
 
   constructor(private readonly opts: PlegOptions) {}
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.relist()
-        .catch((err) => this.opts.log({ level: "error", msg: "runtime relist failed", err: String(err) }))
-        .finally(() => {
-          if (!this.stopped) this.cancel = this.opts.clock.setTimer(this.opts.periodMs ?? 1000, tick);
-        });
-    };
-    tick();
+    const { clock, log } = this.opts;
+    this.loop = every(
+      clock,
+      this.opts.periodMs ?? 1000,
+      () => this.relist(),
+      (err) => log({ level: "error", msg: "runtime relist failed", err: String(err) }),
+      { immediate: true },
+    );
   }
 
   stop(): void {
-    this.stopped = true;
-    this.cancel?.();
+    this.loop?.stop();
   }
 
   async relist(): Promise<void> {
