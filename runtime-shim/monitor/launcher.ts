@@ -32,8 +32,9 @@ export function readExit(dir: string): ExitFile | undefined {
 }
 
 /**
- * Monitors started ahead of need, one at a time: taking one hands it a container directory and starts
- * the next in the background, so a StartContainer pays for `runc run`, not for a Node start-up.
+ * Monitors started ahead of need, one at a time: taking one hands it a container directory; the next
+ * is started (warm) once that container runs, so its Node start-up does not compete with `runc run`
+ * for the CPU, and a StartContainer pays for `runc run`, not for a Node start-up.
  */
 export class MonitorPool {
   private standby: Promise<ChildProcess> | undefined;
@@ -62,7 +63,7 @@ export class MonitorPool {
   /** Hands `dir` to a ready monitor; returns the monitor's pid. */
   async take(dir: string): Promise<number> {
     const next = this.standby ?? this.spawnStandby();
-    this.standby = this.spawnStandby();
+    this.standby = undefined;
     let child: ChildProcess;
     try {
       child = await next;
@@ -91,6 +92,14 @@ export async function launchMonitor(
 ): Promise<LaunchOutcome> {
   writeFileSync(join(dir, "launch.json"), JSON.stringify(input));
   const monitorPid = await pool.take(dir);
+  try {
+    return await awaitOutcome(dir, monitorPid, timeoutMs);
+  } finally {
+    pool.warm();
+  }
+}
+
+async function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
   const deadline = Date.now() + timeoutMs;
   // Poll rather than fs.watch: a few milliseconds of latency, and no missed events on any filesystem.
   for (;;) {
