@@ -1,0 +1,236 @@
+// `k8ts controllers`: the controller manager. Runs the Deployment, ReplicaSet, garbage collector and
+// node lifecycle reconcilers against the API server; with --leader-elect only while it holds the
+// kube-controller-manager Lease, so several can run and one takes over within the lease duration.
+
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import {
+  clientConfigFrom,
+  EventRecorder,
+  LeaderElector,
+  leaseApiFor,
+  RestClient,
+} from "../../client/index.js";
+import {
+  CONTROLLER_NAMES,
+  ControllerMetrics,
+  type ControllerName,
+  NODE_LIFECYCLE_DEFAULTS,
+  type RunningControllers,
+  serveManagerEndpoints,
+  startControllers,
+} from "../../controllers/index.js";
+import { type Command, UsageError } from "../command.js";
+import { jsonLogger, parseFlags } from "../flags.js";
+
+const D = NODE_LIFECYCLE_DEFAULTS;
+const flags = {
+  kubeconfig: { type: "string" },
+  master: { type: "string" },
+  controllers: { type: "string", default: "*" },
+  "metrics-bind-address": { type: "string", default: "127.0.0.1:10257" },
+  "leader-elect": { type: "boolean", default: false },
+  "leader-elect-lease-duration": { type: "string", default: "15s" },
+  "leader-elect-renew-deadline": { type: "string", default: "10s" },
+  "leader-elect-retry-period": { type: "string", default: "2s" },
+  "leader-elect-resource-name": { type: "string", default: "kube-controller-manager" },
+  "leader-elect-resource-namespace": { type: "string", default: "kube-system" },
+  "node-monitor-grace-period": { type: "string", default: `${D.gracePeriodMs / 1000}s` },
+  "node-monitor-period": { type: "string", default: `${D.monitorPeriodMs / 1000}s` },
+  "default-not-ready-toleration-seconds": {
+    type: "string",
+    default: String(D.defaultTolerations.notReadySeconds),
+  },
+  "default-unreachable-toleration-seconds": {
+    type: "string",
+    default: String(D.defaultTolerations.unreachableSeconds),
+  },
+  "node-eviction-rate": { type: "string", default: String(D.rates.rate) },
+  "secondary-node-eviction-rate": { type: "string", default: String(D.rates.secondaryRate) },
+  "unhealthy-zone-threshold": { type: "string", default: String(D.rates.unhealthyThreshold) },
+  "large-cluster-size-threshold": { type: "string", default: String(D.rates.largeClusterThreshold) },
+} as const;
+
+export const command: Command = {
+  summary: "run the controller manager (deployment, replicaset, garbage collector, node lifecycle)",
+  usage: `Flags:
+  --kubeconfig FILE          kubeconfig of the API server (default: KUBECONFIG, k8ts up's, ~/.kube/config)
+  --master URL               API server URL; overrides the kubeconfig's server
+  --controllers LIST         comma-separated: ${CONTROLLER_NAMES.join(", ")}; "*" for all (default *)
+  --metrics-bind-address A   host:port for /metrics and /healthz (default 127.0.0.1:10257; port 0 picks one)
+  --leader-elect             run the controllers only while holding the Lease (run several for failover)
+  --leader-elect-lease-duration D     (default 15s)
+  --leader-elect-renew-deadline D     (default 10s)
+  --leader-elect-retry-period D       (default 2s)
+  --leader-elect-resource-name N      (default kube-controller-manager)
+  --leader-elect-resource-namespace N (default kube-system)
+  --node-monitor-grace-period D       heartbeat silence before a node is Unknown (default 40s)
+  --node-monitor-period D             how often every node is checked (default 5s)
+  --default-not-ready-toleration-seconds N    eviction delay for pods without their own toleration (default 300)
+  --default-unreachable-toleration-seconds N  (default 300)
+  --node-eviction-rate R              nodes tainted NoExecute per second, healthy cluster (default 0.1)
+  --secondary-node-eviction-rate R    the same in a partial disruption of a large cluster (default 0.01)
+  --unhealthy-zone-threshold F        not-ready fraction that makes a partial disruption (default 0.55)
+  --large-cluster-size-threshold N    smaller clusters stop tainting in a partial disruption (default 50)
+Durations: 500ms, 15s, 2m, 1m30s.`,
+  async run(argv) {
+    const { values } = parseFlags(argv, flags);
+    const log = jsonLogger("controllers");
+    const controllers = controllerList(values.controllers);
+    const nodeLifecycle = {
+      gracePeriodMs: duration("node-monitor-grace-period", values["node-monitor-grace-period"]),
+      monitorPeriodMs: duration("node-monitor-period", values["node-monitor-period"]),
+      defaultTolerations: {
+        notReadySeconds: number(
+          "default-not-ready-toleration-seconds",
+          values["default-not-ready-toleration-seconds"],
+        ),
+        unreachableSeconds: number(
+          "default-unreachable-toleration-seconds",
+          values["default-unreachable-toleration-seconds"],
+        ),
+      },
+      rates: {
+        rate: number("node-eviction-rate", values["node-eviction-rate"]),
+        secondaryRate: number("secondary-node-eviction-rate", values["secondary-node-eviction-rate"]),
+        unhealthyThreshold: number("unhealthy-zone-threshold", values["unhealthy-zone-threshold"]),
+        largeClusterThreshold: number("large-cluster-size-threshold", values["large-cluster-size-threshold"]),
+      },
+    };
+    // --master alone needs no kubeconfig; with one, it overrides the server and keeps the credentials.
+    const cfg =
+      values.master && !values.kubeconfig ? undefined : clientConfigFrom({ kubeconfig: values.kubeconfig });
+    const server = values.master ?? cfg?.server ?? "";
+    const client = new RestClient({ server, token: cfg?.token, userAgent: "k8ts-controllers" });
+    const identity = `${hostname()}_${randomUUID()}`;
+    const recorder = new EventRecorder(
+      client,
+      { component: "k8ts-controllers", host: hostname() },
+      { onError: (err) => log({ level: "warn", msg: "event not recorded", error: String(err) }) },
+    );
+    const metrics = new ControllerMetrics();
+
+    /** Runs the controllers until `signal` aborts. */
+    const runControllers = async (signal: AbortSignal) => {
+      let running: RunningControllers | undefined;
+      try {
+        running = await startControllers({
+          client,
+          controllers,
+          recorder,
+          log,
+          observer: metrics,
+          nodeLifecycle,
+        });
+        metrics.track(running.controllers);
+        metrics.leader.set(1);
+        if (!signal.aborted)
+          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      } finally {
+        metrics.leader.set(0);
+        metrics.untrack();
+        await running?.stop();
+        await recorder.flush();
+      }
+    };
+
+    const elector = values["leader-elect"]
+      ? new LeaderElector({
+          api: leaseApiFor(client),
+          lease: {
+            name: values["leader-elect-resource-name"],
+            namespace: values["leader-elect-resource-namespace"],
+          },
+          identity,
+          leaseDurationMs: duration("leader-elect-lease-duration", values["leader-elect-lease-duration"]),
+          renewDeadlineMs: duration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]),
+          retryPeriodMs: duration("leader-elect-retry-period", values["leader-elect-retry-period"]),
+          callbacks: {
+            onStartedLeading: (signal) => {
+              log({ level: "info", msg: "became leader; starting controllers", identity });
+              return runControllers(signal);
+            },
+            onStoppedLeading: () => log({ level: "info", msg: "stopped leading", identity }),
+            onNewLeader: (leader) => log({ level: "info", msg: "leader is", leader }),
+          },
+          onError: (err) => log({ level: "warn", msg: "leader election", error: String(err) }),
+        })
+      : undefined;
+
+    const [host, port] = hostPort(values["metrics-bind-address"]);
+    const endpoints = await serveManagerEndpoints({
+      host,
+      port,
+      metrics,
+      unhealthy: () => (elector && !elector.healthy() ? "leader lease renewals stalled" : undefined),
+    });
+    process.stdout.write(`controllers serving /metrics on ${host}:${endpoints.port}\n`);
+    log({
+      level: "info",
+      msg: "controller manager serving",
+      metricsPort: endpoints.port,
+      controllers,
+      identity,
+    });
+
+    const stop = new AbortController();
+    process.once("SIGTERM", () => stop.abort());
+    process.once("SIGINT", () => stop.abort());
+    let code = 0;
+    try {
+      if (elector) {
+        await elector.run(stop.signal);
+        // As kube-controller-manager: a lost lease ends the process; its supervisor starts a fresh candidate.
+        if (!stop.signal.aborted) {
+          log({ level: "error", msg: "leader election lost; exiting" });
+          code = 1;
+        }
+      } else {
+        await runControllers(stop.signal);
+      }
+    } finally {
+      log({ level: "info", msg: "shutting down" });
+      await endpoints.close();
+    }
+    return code;
+  },
+};
+
+function controllerList(v: string): ControllerName[] {
+  if (v.trim() === "*") return [...CONTROLLER_NAMES];
+  const names = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names) {
+    if (!(CONTROLLER_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError(
+        `--controllers: unknown controller "${n}" (known: ${CONTROLLER_NAMES.join(", ")})`,
+      );
+    }
+  }
+  return names as ControllerName[];
+}
+
+function hostPort(addr: string): [string, number] {
+  const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(addr);
+  if (!m) throw new UsageError(`--metrics-bind-address must be host:port, got "${addr}"`);
+  return [m[1] || "0.0.0.0", Number(m[2])];
+}
+
+/** A Go-style duration ("500ms", "40s", "1m30s") in milliseconds. */
+function duration(flag: string, v: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== v) {
+    throw new UsageError(`--${flag} must be a duration like 500ms, 40s or 1m30s, got "${v}"`);
+  }
+  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]!]!, 0));
+}
+
+function number(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${flag} must be a number ≥ 0, got "${v}"`);
+  return n;
+}
