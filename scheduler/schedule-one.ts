@@ -57,7 +57,7 @@ export class ScheduleOne {
   private readonly maxInFlight: number;
 
   constructor(private readonly d: ScheduleOneDeps) {
-    this.maxInFlight = d.maxBindsInFlight ?? 256;
+    this.maxInFlight = d.maxBindsInFlight ?? 64;
   }
 
   /** Decides for one popped pod; a bind, if any, continues in the background. */
@@ -159,6 +159,7 @@ export class ScheduleOne {
       // The node's resources are free again: pods waiting for room may fit now.
       d.queue.onEvent("AssignedPodDelete");
       const message = `Binding rejected: ${(err as Error)?.message ?? String(err)}`;
+      d.log({ level: "warn", msg: "bind failed", pod: qp.key, node, err: message });
       const decision = d.decisions.get(qp.key);
       if (decision && decision.attempt === qp.attempts) {
         decision.result = "BindFailed";

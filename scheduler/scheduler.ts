@@ -17,6 +17,7 @@ import {
 import { SchedulerCache } from "./cache.js";
 import { defaultSchedulerConfig, type SchedulerConfig } from "./config.js";
 import { DecisionLog } from "./decisions.js";
+import { BoundedEventSink } from "./event-sink.js";
 import type { Framework } from "./framework/framework.js";
 import type { ClusterEvent } from "./framework/interface.js";
 import { podKey } from "./framework/node-info.js";
@@ -38,6 +39,7 @@ export interface SchedulerOptions {
   binder?: Binder;
   /** Write PodScheduled=False on pods that do not fit (true when omitted). */
   writeConditions?: boolean;
+  /** Binds outstanding at most (64 when omitted); decisions wait for a free slot. */
   maxBindsInFlight?: number;
   decisionCapacity?: number;
   log?: (line: Record<string, unknown>) => void;
@@ -56,6 +58,7 @@ export class Scheduler {
   private readonly one: ScheduleOne;
   private readonly log: (line: Record<string, unknown>) => void;
   private readonly recorder: EventRecorder | undefined;
+  private readonly eventSink: BoundedEventSink | undefined;
 
   constructor(opts: SchedulerOptions) {
     const client = opts.client;
@@ -87,7 +90,8 @@ export class Scheduler {
         { clock, onError: (err) => this.log({ level: "warn", msg: "event write failed", err: String(err) }) },
       );
     }
-    const events = opts.events ?? this.recorder!;
+    this.eventSink = opts.events ? undefined : new BoundedEventSink(this.recorder!);
+    const events = opts.events ?? this.eventSink!;
     this.one = new ScheduleOne({
       queue: this.queue,
       cache: this.cache,
@@ -153,7 +157,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.queue.close();
     await this.one.drain();
-    await this.recorder?.flush();
+    await this.eventSink?.flush();
     await this.informers.stop();
   }
 

@@ -15,8 +15,9 @@ export class CycleState {
 
   /** Throws when absent: a plugin reading a key its own PreFilter did not write is a bug. */
   read<T>(key: string): T {
-    if (!this.data.has(key)) throw new Error(`cycle state has no "${key}" (did its PreFilter run?)`);
-    return this.data.get(key) as T;
+    const v = this.data.get(key);
+    if (v === undefined) throw new Error(`cycle state has no "${key}" (did its PreFilter run?)`);
+    return v as T;
   }
 
   has(key: string): boolean {

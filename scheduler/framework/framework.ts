@@ -84,20 +84,17 @@ export class Framework {
 
   /** Runs the Filters for one node; the first rejection wins (its plugin is named). */
   runFilter(state: CycleState, pod: Pod, node: NodeInfo): { status: Status; plugin?: string } {
-    const filters = this.plugins.filter;
-    const skip = state.skipFilter;
-    for (let i = 0; i < filters.length; i++) {
-      const p = filters[i]!;
-      if (skip.size > 0 && skip.has(p.name)) continue;
+    for (const p of this.activeFilters(state)) {
       const s = p.filter(state, pod, node);
       if (s !== Status.success && !s.isSuccess()) return { status: s, plugin: p.name };
     }
-    return PASSED;
+    return { status: Status.success };
   }
 
   /**
    * Filters nodes starting at `start` (wrapping around), stopping once `wanted` feasible nodes are
    * found: Kubernetes' percentageOfNodesToScore, which bounds the work per decision on big clusters.
+   * This is the hot loop of the scheduler (nodes × filters per pod): it allocates only for rejections.
    */
   findFeasible(
     state: CycleState,
@@ -106,17 +103,33 @@ export class Framework {
     start: number,
     wanted: number,
   ): FeasibleResult {
+    const filters = this.activeFilters(state);
+    const nf = filters.length;
     const feasible: NodeInfo[] = [];
     const rejected: Rejection[] = [];
     const n = nodes.length;
     let evaluated = 0;
+    let i = start;
     for (; evaluated < n && feasible.length < wanted; evaluated++) {
-      const node = nodes[(start + evaluated) % n]!;
-      const r = this.runFilter(state, pod, node);
-      if (r.status.isSuccess()) feasible.push(node);
-      else rejected.push({ node: node.name, plugin: r.plugin!, status: r.status });
+      const node = nodes[i]!;
+      if (++i === n) i = 0;
+      let failed: Rejection | undefined;
+      for (let f = 0; f < nf; f++) {
+        const s = filters[f]!.filter(state, pod, node);
+        if (s !== Status.success && !s.isSuccess()) {
+          failed = { node: node.name, plugin: filters[f]!.name, status: s };
+          break;
+        }
+      }
+      if (failed) rejected.push(failed);
+      else feasible.push(node);
     }
     return { feasible, rejected, evaluated };
+  }
+
+  private activeFilters(state: CycleState): FilterPlugin[] {
+    const all = this.plugins.filter;
+    return state.skipFilter.size === 0 ? all : all.filter((p) => !state.skipFilter.has(p.name));
   }
 
   /** PreScore, Score, NormalizeScore and weights over the feasible nodes. */
@@ -154,8 +167,6 @@ export class Framework {
     return { status: Status.success, result: { totals, byPlugin } };
   }
 }
-
-const PASSED = { status: Status.success };
 
 const ALL_EVENTS: readonly ClusterEvent[] = [
   "NodeAdd",
