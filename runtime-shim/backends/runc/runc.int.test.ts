@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ContainerState } from "../../../proto/runtime/v1/index.js";
+import { ContainerState, NamespaceMode } from "../../../proto/runtime/v1/index.js";
 import { startRuntimeShim, type TestRuntimeShim, waitFor } from "../../../testing/index.js";
 import { backendConformance } from "../backend.case.js";
 
@@ -193,5 +193,56 @@ describe("runc backend: isolation and limits", () => {
     assert.ok(!leases.includes(a.ip) && !leases.includes(b.ip), `IPs released (left: ${leases.join(", ")})`);
     const nat = execFileSync("iptables", ["-t", "nat", "-S"], { encoding: "utf8" });
     assert.ok(!nat.includes(`--dport ${hostPort}`), "the hostPort rule is removed");
+  });
+
+  test("security context: runAsUser/runAsGroup, read-only root, dropped capabilities; hostNetwork sees the node's interfaces", async () => {
+    const restricted = await run("restricted", ["sleep", "1000"], {
+      linux: {
+        securityContext: {
+          runAsUser: { value: 1000 },
+          runAsGroup: { value: 3000 },
+          readonlyRootfs: true,
+          noNewPrivs: true,
+          capabilities: { dropCapabilities: ["ALL"] },
+        },
+      },
+    });
+    const sh = async (id: string, script: string) => {
+      const r = await shim.runtime.ExecSync({ containerId: id, cmd: ["sh", "-c", script] });
+      return {
+        code: r.exitCode,
+        out: Buffer.from(r.stdout!).toString().trim(),
+        err: Buffer.from(r.stderr!).toString(),
+      };
+    };
+    assert.equal((await sh(restricted, "id -u; id -g")).out, "1000\n3000");
+    const write = await sh(restricted, "touch /new-file");
+    assert.notEqual(write.code, 0);
+    assert.match(write.err, /Read-only file system/);
+    assert.equal((await sh(restricted, "grep CapEff /proc/self/status")).out, "CapEff:\t0000000000000000");
+    assert.equal((await sh(restricted, "grep NoNewPrivs /proc/self/status")).out, "NoNewPrivs:\t1");
+
+    const root = await run("default-caps", ["sleep", "1000"]);
+    const caps = (await sh(root, "grep CapEff /proc/self/status")).out;
+    assert.notEqual(caps, "CapEff:\t0000000000000000", "the default set is not empty");
+    const netAdmin = await sh(root, "ip link add dummy0 type dummy");
+    assert.notEqual(netAdmin.code, 0, "NET_ADMIN is not in the default set");
+
+    const { podSandboxId } = await shim.runtime.RunPodSandbox({
+      config: {
+        metadata: { name: "hostnet", namespace: "default", uid: "hostnet-uid" },
+        logDirectory: join(shim.dir, "logs"),
+        linux: { securityContext: { namespaceOptions: { network: NamespaceMode.NODE } } },
+      },
+    });
+    const status = await shim.runtime.PodSandboxStatus({ podSandboxId });
+    assert.equal(status.status?.linux?.namespaces?.options?.network, NamespaceMode.NODE);
+    const host = await run("on-host", ["sleep", "1000"], {}, podSandboxId);
+    // The shim's CNI bridge exists only in the node's namespace.
+    assert.match(
+      (await sh(host, "ip -o link")).out,
+      new RegExp(`: ${shim.bridge}:`),
+      "a hostNetwork pod sees the node's interfaces",
+    );
   });
 });
