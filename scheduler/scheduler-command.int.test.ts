@@ -95,11 +95,16 @@ describe("k8ts scheduler", () => {
         /scheduler_e2e_scheduling_duration_seconds_count\{profile="default-scheduler"\} [1-9]/,
       );
       assert.match(metrics, /scheduler_pending_pods\{queue="unschedulable"\} 0/);
-      const decision = (await (await fetch(`${base}/debug/decisions/default/cmd-observed`)).json()) as Decision;
+      const decision = (await (
+        await fetch(`${base}/debug/decisions/default/cmd-observed`)
+      ).json()) as Decision;
       assert.equal(decision.result, "Scheduled");
       assert.equal(decision.node, "cmd-node");
       assert.deepEqual(decision.nodes, { total: 1, evaluated: 1, feasible: 1 });
-      assert.deepEqual(decision.scores.map((x) => x.node), ["cmd-node"]);
+      assert.deepEqual(
+        decision.scores.map((x) => x.node),
+        ["cmd-node"],
+      );
       assert.equal((await fetch(`${base}/debug/decisions/default/nope`)).status, 404);
     } finally {
       await s.stop();
