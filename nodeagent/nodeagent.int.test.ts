@@ -7,7 +7,7 @@ import type { Event, Lease, Node, Pod } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
 import { isNotFound } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
-import { kubectlBinary, run, startTestNode, type TestNode, waitFor } from "../testing/index.js";
+import { kubectlBinary, run, startK8ts, startTestNode, type TestNode, waitFor } from "../testing/index.js";
 
 const PODS = RESOURCES.find((r) => r.kind === "Pod")!;
 const NODES = RESOURCES.find((r) => r.kind === "Node")!;
@@ -371,31 +371,136 @@ describe("node agent", () => {
     assert.equal(items.length, 0, "the sandbox is removed from the runtime");
   });
 
-  it("a restarted agent adopts running containers: same container, same restart count", async () => {
-    await node.client.create(PODS, busybox("adopt", "trap 'exit 0' TERM; while true; do sleep 0.2; done"));
-    const before = await podWhere("adopt", "Running", (p) => !!main(p)?.state?.running);
-    await node.restartAgent();
-    await node.client.patch(
+  it("probes reach the pod at its IP (httpGet readiness, tcpSocket liveness); env from a ConfigMap and a Secret", async () => {
+    const CONFIGMAPS = RESOURCES.find((r) => r.kind === "ConfigMap")!;
+    const SECRETS = RESOURCES.find((r) => r.kind === "Secret")!;
+    await node.client.create(CONFIGMAPS, {
+      metadata: { name: "cfg", namespace: "default" },
+      data: { GREETING: "hi" },
+    });
+    await node.client.create(SECRETS, {
+      metadata: { name: "sec", namespace: "default" },
+      data: { token: Buffer.from("s3cret").toString("base64") },
+    });
+    await node.client.create(
       PODS,
-      "adopt",
-      "merge",
-      { metadata: { labels: { poke: "1" } } },
-      { namespace: "default" },
+      busybox(
+        "httpd",
+        'echo "$GREETING $TOKEN" > /tmp/index.html; exec httpd -f -p 8080 -h /tmp',
+        { terminationGracePeriodSeconds: 1 },
+        {
+          ports: [{ name: "http", containerPort: 8080 }],
+          envFrom: [{ configMapRef: { name: "cfg" } }],
+          env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "sec", key: "token" } } }],
+          readinessProbe: { httpGet: { path: "/index.html", port: "http" }, periodSeconds: 1 },
+          livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+        },
+      ),
     );
-    // Sync after the restart has happened (the label poke), and the container is untouched.
-    await waitFor(
-      async () => {
-        const r = await fetch(`http://127.0.0.1:${node.agent.port}/containerLogs/default/adopt/main`);
-        return r.ok;
-      },
-      { what: "the new agent to serve the pod" },
+    const p = await podWhere("httpd", "Ready", (p) => main(p)?.ready === true);
+    const body = await (await fetch(`http://${p.status?.podIP}:8080/index.html`)).text();
+    assert.equal(body, "hi s3cret\n");
+    assert.equal(main(p)?.restartCount, 0);
+    await deleteAndWaitGone("httpd");
+  });
+
+  it("kubectl logs -f follows the container and ends when it exits", async () => {
+    await node.client.create(
+      PODS,
+      busybox("follow", "for i in 1 2 3 4 5 6; do echo line $i; sleep 0.3; done", { restartPolicy: "Never" }),
     );
-    const after = await getPod("adopt");
+    await podWhere("follow", "Running", (p) => !!main(p)?.state?.running);
+    const r = await kubectl(["logs", "-f", "follow"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\n");
+    const tailed = await kubectl(["logs", "follow", "--tail=2", "--timestamps"]);
+    assert.match(tailed.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z line 5\n\S+ line 6\n$/);
+    await podWhere("follow", "Succeeded", (p) => p.status?.phase === "Succeeded");
+    await deleteAndWaitGone("follow");
+  });
+
+  it("keeps running pods and starts new ones after the runtime-shim is killed and comes back", async () => {
+    await node.client.create(PODS, busybox("steady", "trap 'exit 0' TERM; while true; do sleep 0.2; done"));
+    const before = await podWhere("steady", "Running", (p) => !!main(p)?.state?.running);
+    await node.shim.restart();
+    await node.client.create(PODS, busybox("fresh", "trap 'exit 0' TERM; while true; do sleep 0.2; done"));
+    await podWhere("fresh", "Running", (p) => !!main(p)?.state?.running, 30_000);
+    const after = await getPod("steady");
     assert.equal(main(after)?.containerID, main(before)?.containerID);
     assert.equal(main(after)?.restartCount, 0);
-    assert.equal(main(after)?.state?.running?.startedAt, main(before)?.state?.running?.startedAt);
-    const n = await node.client.get<Node>(NODES, node.nodeName);
-    assert.equal(n.status?.daemonEndpoints?.kubeletEndpoint?.Port, node.agent.port);
+    await Promise.all(["steady", "fresh"].map(deleteAndWaitGone));
+  });
+
+  it("an agent killed with SIGKILL and started again adopts the running container with its restart count", async () => {
+    // Crashes once (restartCount 1), then runs: the count must survive the agent's death unchanged.
+    await node.client.create(
+      PODS,
+      busybox(
+        "adopt",
+        "if [ -e /data/ran ]; then trap 'exit 0' TERM; while true; do sleep 0.2; done; fi; touch /data/ran; exit 1",
+        { volumes: [{ name: "data", emptyDir: {} }] },
+        { volumeMounts: [{ name: "data", mountPath: "/data" }] },
+      ),
+    );
+    const before = await podWhere(
+      "adopt",
+      "running after one restart",
+      (p) => !!main(p)?.state?.running && main(p)?.restartCount === 1,
+    );
+    // After the new agent synced the pod (the only one on the node), it still runs its original container.
+    const sameContainer = async (port: number, what: string) => {
+      await waitFor(
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          const syncs = [...text.matchAll(/^nodeagent_pod_syncs_total\{[^}]*\} (\d+)/gm)];
+          return syncs.reduce((n, m) => n + Number(m[1]), 0) >= 1;
+        },
+        { timeoutMs: 20_000, what: `${what}: the new agent to sync the pods` },
+      );
+      const { containers = [] } = await node.shim.runtime.ListContainers({
+        filter: { labelSelector: { "io.kubernetes.pod.uid": before.metadata.uid! } },
+      });
+      assert.deepEqual(
+        containers.filter((c) => c.state === 1).map((c) => `k8ts://${c.id}`),
+        [main(before)?.containerID],
+        `${what}: the container was replaced`,
+      );
+      const p = await getPod("adopt");
+      assert.equal(main(p)?.restartCount, 1);
+      assert.equal(main(p)?.state?.running?.startedAt, main(before)?.state?.running?.startedAt);
+    };
+
+    // The real verb takes over the node, and is then killed outright.
+    await node.stopAgent();
+    const verb = startK8ts([
+      "nodeagent",
+      "--kubeconfig",
+      node.kubeconfig,
+      "--node-name",
+      node.nodeName,
+      "--runtime-endpoint",
+      node.shim.address,
+      "--root-dir",
+      node.rootDir,
+      "--port",
+      "0",
+    ]);
+    try {
+      const port = await waitFor(
+        async () => {
+          const n = await node.client.get<Node>(NODES, node.nodeName);
+          const p = n.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+          return p && p !== node.agent.port ? p : undefined;
+        },
+        { timeoutMs: 20_000, what: `k8ts nodeagent to register (${verb.output()})` },
+      );
+      await sameContainer(port, "k8ts nodeagent");
+    } finally {
+      if (verb.child.pid) process.kill(-verb.child.pid, "SIGKILL");
+      await verb.stop();
+    }
+    await node.startAgent();
+    await sameContainer(node.agent.port, "after SIGKILL");
     await deleteAndWaitGone("adopt");
   });
 });

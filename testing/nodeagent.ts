@@ -21,7 +21,13 @@ export interface TestNode {
   agent: NodeAgent;
   client: RestClient;
   kubeconfig: string;
+  /** The agent's --root-dir (pod logs and volumes). */
+  rootDir: string;
   backoff: CrashLoopBackoff;
+  /** Stops the in-process agent; the runtime and its containers stay. */
+  stopAgent(): Promise<void>;
+  /** Starts a fresh in-process agent (after stopAgent, or after another agent for this node was killed). */
+  startAgent(): Promise<void>;
   restartAgent(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -73,20 +79,30 @@ export async function startTestNode(opts: {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  let agentRunning = true;
   const node: TestNode = {
     nodeName,
     shim,
     agent,
     client,
     kubeconfig,
+    rootDir: agentOptions.rootDir,
     backoff: agentOptions.crashLoopBackoff!,
-    async restartAgent() {
-      await node.agent.stop();
+    async stopAgent() {
+      if (agentRunning) await node.agent.stop();
+      agentRunning = false;
+    },
+    async startAgent() {
       node.agent = await startNodeAgent(agentOptions);
+      agentRunning = true;
+    },
+    async restartAgent() {
+      await node.stopAgent();
+      await node.startAgent();
     },
     async stop() {
       try {
-        await node.agent.stop();
+        await node.stopAgent();
       } finally {
         await shim.stop();
         rmSync(dir, { recursive: true, force: true });

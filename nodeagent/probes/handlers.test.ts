@@ -41,11 +41,11 @@ function target(exitCode = 0, stdout = ""): HandlerTarget {
 
 describe("probe handlers", () => {
   it("httpGet: 2xx is success, 500 is a failure with the status code, a named port resolves", async () => {
-    assert.deepEqual(await runHandler({ httpGet: { path: "/healthz", port: "web" } }, target(), 1000), {
+    assert.deepEqual(await runHandler({ httpGet: { path: "/healthz", port: "web" } }, target(), 5000), {
       ok: true,
       output: "ok",
     });
-    const bad = await runHandler({ httpGet: { path: "/other", port: httpPort } }, target(), 1000);
+    const bad = await runHandler({ httpGet: { path: "/other", port: httpPort } }, target(), 5000);
     assert.deepEqual(bad, { ok: false, output: "HTTP probe failed with statuscode: 500" });
   });
 
@@ -56,15 +56,15 @@ describe("probe handlers", () => {
   });
 
   it("tcpSocket: a listening port succeeds, a closed one fails with the dial error", async () => {
-    assert.equal((await runHandler({ tcpSocket: { port: httpPort } }, target(), 1000)).ok, true);
-    const r = await runHandler({ tcpSocket: { port: closedPort } }, target(), 1000);
+    assert.equal((await runHandler({ tcpSocket: { port: httpPort } }, target(), 5000)).ok, true);
+    const r = await runHandler({ tcpSocket: { port: closedPort } }, target(), 5000);
     assert.equal(r.ok, false);
     assert.match(r.output, new RegExp(`dial tcp 127.0.0.1:${closedPort}: .*ECONNREFUSED`));
   });
 
   it("exec: exit 0 succeeds, non-zero fails with the output", async () => {
-    assert.equal((await runHandler({ exec: { command: ["true"] } }, target(0), 1000)).ok, true);
-    assert.deepEqual(await runHandler({ exec: { command: ["false"] } }, target(1, "not ready\n"), 1000), {
+    assert.equal((await runHandler({ exec: { command: ["true"] } }, target(0), 5000)).ok, true);
+    assert.deepEqual(await runHandler({ exec: { command: ["false"] } }, target(1, "not ready\n"), 5000), {
       ok: false,
       output: "not ready",
     });
