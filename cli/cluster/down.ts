@@ -1,7 +1,9 @@
-// `k8ts down`: stops every process of the local cluster, newest first (etcd last), by PID.
+// `k8ts down`: stops the local cluster. Node agents first (so nothing restarts pods), then every
+// node's pods are removed through its runtime, then the rest newest first, etcd last. By PID only.
 
+import { emptyAndStopRuntime } from "./node-runtime.js";
 import { stopProcess } from "./spawn.js";
-import { readState, writeState } from "./state.js";
+import { logDir, type ProcessRecord, readState, writeState } from "./state.js";
 
 export async function down(dataDir: string, progress: (line: string) => void): Promise<number> {
   const state = readState(dataDir);
@@ -9,11 +11,32 @@ export async function down(dataDir: string, progress: (line: string) => void): P
     progress(`no cluster is running from ${dataDir}`);
     return 0;
   }
+  const all = [...state.processes].reverse();
+  const agents = all.filter((p) => p.name.startsWith("nodeagent-"));
+  const runtimes = all.filter((p) => p.name.startsWith("runtime-"));
+  const rest = all.filter((p) => !agents.includes(p) && !runtimes.includes(p));
   let stopped = 0;
-  for (const p of [...state.processes].reverse()) {
+  const report = (p: ProcessRecord, r: string) => progress(`${p.name.padEnd(18)} ${r} (pid ${p.pid})`);
+  for (const p of agents) {
     const r = await stopProcess(p);
     if (r === "stopped") stopped++;
-    progress(`${p.name.padEnd(12)} ${r === "stopped" ? "stopped" : "was not running"} (pid ${p.pid})`);
+    report(p, r === "stopped" ? "stopped" : "was not running");
+  }
+  await Promise.all(
+    runtimes.map(async (p) => {
+      try {
+        const pods = await emptyAndStopRuntime(p, logDir(dataDir));
+        stopped++;
+        report(p, `stopped, ${pods} pod${pods === 1 ? "" : "s"} removed`);
+      } catch (err) {
+        report(p, `stopped; removing its pods failed: ${(err as Error).message}`);
+      }
+    }),
+  );
+  for (const p of rest) {
+    const r = await stopProcess(p);
+    if (r === "stopped") stopped++;
+    report(p, r === "stopped" ? "stopped" : "was not running");
   }
   state.processes = [];
   writeState(state);

@@ -15,6 +15,7 @@ const input = {
     scheduler: 10259,
     controllers: 10257,
     nodeAgents: [10250, 10251, 10252],
+    runtimes: [20000, 20001, 20002],
   },
 };
 
@@ -38,4 +39,33 @@ test("etcd first, then the API server on it, then the components that read the k
     "--metrics-bind-address",
     "127.0.0.1:10259",
   ]);
+});
+
+test("each node: a runtime-shim on its own socket, bridge and /24, then a node agent pointed at it", () => {
+  const plan = planCluster(input);
+  assert.deepEqual(plan.nodeNames, ["node-1", "node-2", "node-3"]);
+  const rt = plan.processes.find((p) => p.name === "runtime-node-2")!;
+  assert.equal(rt.wave, 2);
+  const arg = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+  assert.equal(arg(rt.args, "--listen"), "unix:///data/nodes/node-2/runtime.sock");
+  assert.equal(arg(rt.args, "--pod-cidr"), "10.88.2.0/24");
+  assert.match(arg(rt.args, "--cni-bridge")!, /^k8ts[0-9a-f]{4}n2$/);
+  assert.ok(arg(rt.args, "--cni-bridge")!.length <= 15, "Linux interface names are at most 15 characters");
+  const agent = plan.processes.find((p) => p.name === "nodeagent-node-2")!;
+  assert.ok(agent.wave > rt.wave);
+  assert.equal(arg(agent.args, "--runtime-endpoint"), "unix:///data/nodes/node-2/runtime.sock");
+  assert.equal(arg(agent.args, "--port"), "10251");
+  assert.equal(arg(agent.args, "--cpu"), "2");
+  assert.deepEqual(agent.ready, { kind: "node", name: "node-2" });
+  const bridges = plan.processes
+    .filter((p) => p.name.startsWith("runtime-"))
+    .map((p) => arg(p.args, "--cni-bridge"));
+  assert.equal(new Set(bridges).size, 3);
+});
+
+test("the process runtime needs no bridge or CIDR", () => {
+  const plan = planCluster({ ...input, runtime: "process" });
+  const rt = plan.processes.find((p) => p.name === "runtime-node-1")!;
+  assert.ok(!rt.args.includes("--pod-cidr"));
+  assert.equal(rt.args[rt.args.indexOf("--backend") + 1], "process");
 });

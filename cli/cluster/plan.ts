@@ -35,6 +35,8 @@ export interface PlanInput {
     controllers: number;
     /** One per node. */
     nodeAgents: number[];
+    /** One per node: each runtime-shim's /healthz and /metrics. */
+    runtimes: number[];
   };
 }
 
@@ -91,5 +93,80 @@ export function planCluster(p: PlanInput): ClusterPlan {
       wave: 2,
     },
   ];
-  return { etcdEndpoint, apiserverUrl, schedulerAddress, nodeNames: [], processes };
+  processes.push({
+    name: "controllers",
+    program: "k8ts",
+    args: [
+      "controllers",
+      "--kubeconfig",
+      kubeconfig,
+      "--metrics-bind-address",
+      `127.0.0.1:${p.ports.controllers}`,
+    ],
+    ready: { kind: "http", url: `http://127.0.0.1:${p.ports.controllers}/healthz` },
+    wave: 2,
+  });
+
+  const nodeNames: string[] = [];
+  const tag = shortHash(p.dataDir);
+  for (let i = 0; i < p.nodes; i++) {
+    const name = nodeName(i);
+    nodeNames.push(name);
+    const dir = join(p.dataDir, "nodes", name);
+    const socket = `unix://${join(dir, "runtime.sock")}`;
+    const runtimeArgs = [
+      "runtime-shim",
+      "--listen",
+      socket,
+      "--root",
+      join(dir, "runtime"),
+      "--backend",
+      p.runtime,
+    ];
+    if (p.runtime === "runc") {
+      // Each node gets its own bridge and /24, so pods on different nodes never share an address.
+      runtimeArgs.push("--pod-cidr", `10.88.${i + 1}.0/24`, "--cni-bridge", `k8ts${tag}n${i + 1}`);
+    }
+    runtimeArgs.push("--metrics-bind-address", `127.0.0.1:${p.ports.runtimes[i]}`);
+    processes.push({
+      name: `runtime-${name}`,
+      program: "k8ts",
+      args: runtimeArgs,
+      ready: { kind: "http", url: `http://127.0.0.1:${p.ports.runtimes[i]}/healthz` },
+      wave: 2,
+      node: name,
+    });
+    processes.push({
+      name: `nodeagent-${name}`,
+      program: "k8ts",
+      args: [
+        "nodeagent",
+        "--kubeconfig",
+        kubeconfig,
+        "--node-name",
+        name,
+        "--runtime-endpoint",
+        socket,
+        "--root-dir",
+        join(dir, "agent"),
+        "--port",
+        String(p.ports.nodeAgents[i]),
+        "--cpu",
+        p.nodeCpu,
+        "--memory",
+        p.nodeMemory,
+      ],
+      ready: { kind: "node", name },
+      wave: 3,
+      node: name,
+    });
+  }
+  return { etcdEndpoint, apiserverUrl, schedulerAddress, nodeNames, processes };
+}
+
+/** Four hex characters from the data dir: keeps two clusters' bridge names apart. */
+function shortHash(s: string): string {
+  let h = 0;
+  for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return (h & 0xffff).toString(16).padStart(4, "0");
 }

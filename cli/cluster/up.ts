@@ -128,8 +128,12 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
     scheduler: await freePort(),
     controllers: await freePort(),
     nodeAgents: [],
+    runtimes: [],
   };
-  for (let i = 0; i < opts.nodes; i++) ports.nodeAgents.push(await freePort());
+  for (let i = 0; i < opts.nodes; i++) {
+    ports.nodeAgents.push(await freePort());
+    ports.runtimes.push(await freePort());
+  }
   const plan = planCluster({ ...opts, ports });
   writeKubeconfig(kubeconfigPath(opts.dataDir), plan.apiserverUrl);
 
