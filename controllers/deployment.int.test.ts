@@ -1,18 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Deployment, Pod, ReplicaSet } from "../api/index.js";
 import { formatLabelSelector } from "../api/index.js";
-import { run } from "../testing/index.js";
 import { DEPLOYMENTS, REPLICASETS } from "./context.js";
 import { REVISION } from "./deployment-util.js";
-import { container, type Stack, startPodAgent, startStack, waitFor } from "./test-helpers.js";
+import { container, kubectlFor, type Stack, startPodAgent, startStack, waitFor } from "./test-helpers.js";
 
 let stack: Stack;
 let agent: ReturnType<typeof startPodAgent>;
-let dir: string;
+let tools: ReturnType<typeof kubectlFor>;
 /** Invariant checks registered by tests, run on every pod event the agent sees. */
 const watchers = new Set<(pods: Pod[]) => void>();
 
@@ -25,21 +21,15 @@ before(async () => {
       for (const w of watchers) w(pods);
     },
   });
-  dir = mkdtempSync(join(tmpdir(), "k8ts-deploy-"));
+  tools = kubectlFor(stack.cluster.url);
 });
 after(async () => {
   await agent?.stop();
   await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  tools?.cleanup();
 });
 
-function kubectl(...args: string[]) {
-  // --server without a kubeconfig: namespace "default", no credentials, a cache of our own.
-  return run("kubectl", ["--server", stack.cluster.url, ...args], {
-    env: { ...process.env, KUBECONFIG: join(dir, "none"), HOME: dir, KUBECACHEDIR: join(dir, "cache") },
-    timeoutMs: 60_000,
-  });
-}
+const kubectl = (...args: string[]) => tools.kubectl(...args);
 
 function deployment(name: string, replicas: number, spec: Partial<Deployment["spec"]> = {}): Deployment {
   return {

@@ -93,7 +93,8 @@ test("two candidates, one active; the other takes over within the lease duration
     what: "the follower to take over",
   });
   const failoverMs = Date.now() - killedAt;
-  assert.ok(failoverMs < 2000 + 1500, `took over in ${failoverMs} ms (lease 2 s, retry 250 ms)`);
+  // Lease 2 s, retry 250 ms; the slack is for a loaded machine, not for the protocol.
+  assert.ok(failoverMs < 2000 + 3000, `took over in ${failoverMs} ms`);
 
   await client.create(REPLICASETS, replicaSet("le-two", 1));
   await waitFor(async () => (await podsOf(client, "default", "app=le-two")).length === 1, {

@@ -6,7 +6,7 @@ import { formatMicroTime, Informer, listerWatcherFor } from "../client/index.js"
 import { LEASES, NODES, PODS, REPLICASETS } from "./context.js";
 import { NODE_LEASE_NAMESPACE } from "./node-lifecycle.js";
 import { TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from "./node-lifecycle-plan.js";
-import { markReady, replicaSet, type Stack, startStack, waitFor } from "./test-helpers.js";
+import { kubectlFor, markReady, replicaSet, type Stack, startStack, waitFor } from "./test-helpers.js";
 
 const EVENTS = resourceFor("", "events")!;
 let stack: Stack;
@@ -20,7 +20,7 @@ let scheduler: Informer<Pod> | undefined;
 before(async () => {
   stack = await startStack(["replicaset", "nodelifecycle"], {
     nodeLifecycle: {
-      gracePeriodMs: 1500,
+      gracePeriodMs: 4000,
       monitorPeriodMs: 250,
       defaultTolerations: { unreachableSeconds: 1, notReadySeconds: 1 },
       rates: { rate: 100 },
@@ -58,7 +58,15 @@ function startStandIns(): Informer<Pod> {
     listerWatcher: listerWatcherFor<Pod>(stack.client, PODS),
   });
   const act = (pod: Pod) => {
-    if (pod.metadata.deletionTimestamp) return;
+    const node = pod.spec?.nodeName;
+    if (pod.metadata.deletionTimestamp) {
+      // A live node's agent stops the containers and removes the pod (its last word, grace 0).
+      if (node && alive.has(node)) {
+        const options = { gracePeriodSeconds: 0 };
+        stack.client.delete(PODS, pod.metadata.name ?? "", { namespace: "default", options }).catch(() => {});
+      }
+      return;
+    }
     if (!pod.spec?.nodeName) {
       const binding = {
         apiVersion: "v1",
@@ -95,9 +103,16 @@ test("a node whose Lease stops is tainted, its pods evicted and replaced elsewhe
     });
     alive.add(name);
   }
+  const renewing = new Set<string>();
   renewer = setInterval(() => {
-    for (const name of alive) renew(name).catch(() => {});
-  }, 200);
+    for (const name of alive) {
+      if (renewing.has(name)) continue;
+      renewing.add(name);
+      renew(name)
+        .catch(() => {})
+        .finally(() => renewing.delete(name));
+    }
+  }, 250);
   scheduler = startStandIns();
 
   await client.create(REPLICASETS, replicaSet("nl", 2));
@@ -156,16 +171,39 @@ test("a node whose Lease stops is tainted, its pods evicted and replaced elsewhe
   });
 });
 
-test("cordon adds the unschedulable taint, uncordon removes it", async () => {
+test("the real kubectl: cordon taints the node; drain evicts its pods and they are replaced elsewhere", async () => {
   const { client } = stack;
-  await client.patch(NODES, "n2", "strategic", { spec: { unschedulable: true } });
-  await waitFor(
-    async () =>
-      (await client.get<Node>(NODES, "n2")).spec?.taints?.some((t) => t.key === TAINT_UNSCHEDULABLE),
-    { what: "unschedulable taint" },
-  );
-  await client.patch(NODES, "n2", "strategic", { spec: { unschedulable: null } });
-  await waitFor(async () => !(await client.get<Node>(NODES, "n2")).spec?.taints?.length, {
-    what: "taint removed",
-  });
+  const tools = kubectlFor(stack.cluster.url);
+  try {
+    const cordon = await tools.kubectl("cordon", "n1");
+    assert.equal(cordon.code, 0, cordon.stderr);
+    await waitFor(
+      async () =>
+        (await client.get<Node>(NODES, "n1")).spec?.taints?.some((t) => t.key === TAINT_UNSCHEDULABLE),
+      { what: "unschedulable taint" },
+    );
+    assert.equal((await tools.kubectl("uncordon", "n1")).code, 0);
+    await waitFor(async () => !(await client.get<Node>(NODES, "n1")).spec?.taints?.length, {
+      what: "taint removed",
+    });
+
+    // The two pods run on n2 (replacements from the first test); drain n2 towards n1.
+    bindTo = "n1";
+    const drain = await tools.kubectl("drain", "n2", "--ignore-daemonsets", "--timeout=60s");
+    assert.equal(drain.code, 0, `${drain.stdout}\n${drain.stderr}`);
+    assert.match(drain.stdout, /evicted/);
+    assert.equal((await client.get<Node>(NODES, "n2")).spec?.unschedulable, true);
+    await waitFor(
+      async () => {
+        const pods = (await client.list<Pod>(PODS, { namespace: "default", labelSelector: "app=nl" })).items;
+        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+        return (
+          live.length === 2 && live.every((p) => p.spec?.nodeName === "n1" && p.status?.phase === "Running")
+        );
+      },
+      { timeoutMs: 20_000, what: "replacements running on n1" },
+    );
+  } finally {
+    tools.cleanup();
+  }
 });

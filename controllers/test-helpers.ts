@@ -1,10 +1,13 @@
 // Shared by this folder's tests only: a real API server with the controllers running on it, and the
 // node agent's part played by hand (pods marked Running/Ready through the status subresource).
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { KubeObject, Pod, ReplicaSet, ResourceType } from "../api/index.js";
 import { EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
-import { waitFor } from "../testing/index.js";
+import { type RunResult, run, waitFor } from "../testing/index.js";
 import { PODS } from "./context.js";
 import {
   type ControllerName,
@@ -132,6 +135,25 @@ export function startPodAgent(
   });
   informer.start();
   return { stop: () => informer.stop(), pods: () => informer.store.list() };
+}
+
+/**
+ * The real kubectl against `server` with --server and no kubeconfig (namespace "default", no
+ * credentials), its HOME and discovery cache in a temporary folder; `cleanup()` removes it.
+ */
+export function kubectlFor(server: string): {
+  kubectl: (...args: string[]) => Promise<RunResult>;
+  cleanup(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), "k8ts-kubectl-"));
+  return {
+    kubectl: (...args) =>
+      run("kubectl", ["--server", server, ...args], {
+        env: { ...process.env, KUBECONFIG: join(dir, "none"), HOME: dir, KUBECACHEDIR: join(dir, "cache") },
+        timeoutMs: 60_000,
+      }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export { waitFor };
