@@ -5,3 +5,4 @@ export { buildBusyboxImage } from "./images/busybox.js";
 export { ImageStore } from "./images/image-store.js";
 export { importArchive } from "./images/import.js";
 export { type RunningShim, type ShimOptions, startShim } from "./server.js";
+export { teardown } from "./teardown.js";

@@ -7,7 +7,7 @@ import { connectRuntime, GrpcStatus, type ServiceError } from "../proto/runtime/
 import { ProcessBackend } from "./backends/process/index.js";
 import { startShim } from "./server.js";
 
-test("metrics count calls by method and outcome; /healthz answers; a stale socket file is replaced", async () => {
+test("metrics count calls by method and outcome; /healthz answers; a stale socket is replaced, a live one is not", async () => {
   const dir = mkdtempSync(join(tmpdir(), "k8ts-shim-metrics-"));
   const listen = `unix://${join(dir, "runtime.sock")}`;
   const first = await startShim({ listen, root: join(dir, "root"), backend: new ProcessBackend() });
@@ -33,6 +33,12 @@ test("metrics count calls by method and outcome; /healthz answers; a stale socke
     assert.match(text, /k8ts_runtime_operations_total\{method="ContainerStatus",outcome="NOT_FOUND"\} 1/);
     assert.match(text, /k8ts_runtime_operations_total\{method="ListImages",outcome="OK"\} 1/);
     assert.match(text, /k8ts_runtime_operation_duration_seconds_count\{method="Version"\} 2/);
+
+    // A live shim's socket is not taken over by a second one.
+    await assert.rejects(
+      startShim({ listen, root: join(dir, "other"), backend: new ProcessBackend() }),
+      /another runtime is already serving/,
+    );
   } finally {
     runtime.close();
     image.close();

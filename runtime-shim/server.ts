@@ -1,18 +1,15 @@
 // The runtime-shim server: the CRI RuntimeService and ImageService over gRPC on a unix socket.
 
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { connect } from "node:net";
+import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { addRuntimeServices } from "../proto/runtime/v1/index.js";
 import type { Backend } from "./backends/backend.js";
-import { type ShimContext, systemNow } from "./context.js";
+import { openContext, type ShimContext } from "./context.js";
 import { toGrpcStatus } from "./errors.js";
-import { ImageStore } from "./images/image-store.js";
 import { ShimMetrics, serveMetrics } from "./metrics.js";
-import { MonitorPool } from "./monitor/launcher.js";
-import { recover } from "./recover.js";
 import { imageService, runtimeService } from "./services.js";
-import { Store } from "./store.js";
 
 export interface ShimOptions {
   /** "unix:///run/k8ts/node-1/runtime.sock" (a bare absolute path also works). */
@@ -41,23 +38,23 @@ function socketPath(listen: string): string {
   return path;
 }
 
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 export async function startShim(options: ShimOptions): Promise<RunningShim> {
-  const root = resolve(options.root);
-  mkdirSync(root, { recursive: true });
-  const context: ShimContext = {
-    root,
-    shimVersion: options.shimVersion ?? "0.1.0",
-    backend: options.backend,
-    store: new Store(root),
-    images: new ImageStore(root),
-    monitors: new MonitorPool(),
-    now: options.now ?? systemNow,
-  };
-  recover(context);
-  context.monitors.warm();
+  const context = openContext(options);
 
   const path = socketPath(options.listen);
   mkdirSync(dirname(path), { recursive: true });
+  if (await answers(path)) throw new Error(`another runtime is already serving on ${path}`);
   try {
     // A socket file left by a shim that died; binding fails while it exists.
     if (lstatSync(path).isSocket()) unlinkSync(path);
@@ -75,6 +72,7 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? fail(err) : ok())),
   );
   chmodSync(path, 0o660);
+  context.monitors.warm();
   const side = options.metricsAddress ? await serveMetrics(metrics, options.metricsAddress) : undefined;
   return {
     address,

@@ -31,6 +31,9 @@ export interface TestRuntimeShim {
   image: ImageServiceClient;
   /** Kills the shim (SIGKILL, containers keep running) and starts it again on the same root. */
   restart(): Promise<void>;
+  /** Kills the shim and runs `k8ts runtime-shim --teardown` on its root; start() serves again. */
+  teardown(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +94,21 @@ export async function startRuntimeShim(opts: { backend: "runc" | "process" }): P
     },
     async restart() {
       await kill();
+      clients.runtime.close();
+      clients.image.close();
+      clients = connectRuntime(address);
+      await launch();
+    },
+    async teardown() {
+      await kill();
+      const r = spawnSync(
+        process.execPath,
+        [cliMain, "runtime-shim", "--teardown", "--root", root, "--backend", opts.backend, ...network],
+        { encoding: "utf8" },
+      );
+      if (r.status !== 0) throw new Error(`runtime-shim --teardown failed (${r.status}): ${r.stderr}`);
+    },
+    async start() {
       clients.runtime.close();
       clients.image.close();
       clients = connectRuntime(address);

@@ -2,7 +2,13 @@
 
 import { parseArgs } from "node:util";
 import type { BackendName } from "../../runtime-shim/index.js";
-import { backendNames, createBackend, defaultBackend, startShim } from "../../runtime-shim/index.js";
+import {
+  backendNames,
+  createBackend,
+  defaultBackend,
+  startShim,
+  teardown,
+} from "../../runtime-shim/index.js";
 import { type Command, UsageError } from "../command.js";
 
 export const command: Command = {
@@ -15,7 +21,9 @@ export const command: Command = {
   --pod-cidr     runc: the node's pod CIDR for CNI host-local IPAM (default 10.88.0.0/16)
   --cni-bridge   runc: the node's CNI bridge device (default k8ts0)
   --cni-bin-dir  runc: where the CNI plugins are (default /usr/lib/cni)
-  --metrics-bind-address  host:port serving /metrics and /healthz (default: not served)`,
+  --metrics-bind-address  host:port serving /metrics and /healthz (default: not served)
+  --teardown     do not serve: remove every sandbox and container under --root (processes, CNI, mounts,
+                 cgroups), then exit`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -27,6 +35,7 @@ export const command: Command = {
         "cni-bridge": { type: "string" },
         "cni-bin-dir": { type: "string" },
         "metrics-bind-address": { type: "string" },
+        teardown: { type: "boolean", default: false },
       },
       strict: true,
     });
@@ -39,6 +48,11 @@ export const command: Command = {
       cniBridge: values["cni-bridge"],
       cniBinDir: values["cni-bin-dir"],
     });
+    if (values.teardown) {
+      const removed = await teardown(values.root!, backend);
+      log({ msg: "runtime-shim teardown done", root: values.root, ...removed });
+      return 0;
+    }
     const shim = await startShim({
       listen: values.listen!,
       root: values.root!,

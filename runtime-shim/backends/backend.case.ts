@@ -318,5 +318,28 @@ export function backendConformance(backend: BackendName): void {
       assert.equal((await status(keeps)).exitCode, 143);
       await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
     });
+
+    test("teardown: a stopped node's shim removes every pod it left running", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "left-running", ["sleep", "1000"]);
+      const pid = Number((await shim.runtime.ContainerStatus({ containerId: id, verbose: true })).info?.pid);
+      assert.ok(pid > 0 && alive(pid));
+      await shim.teardown();
+      assert.equal(alive(pid), false, "the container's process is gone");
+      await shim.start();
+      const { items = [] } = await shim.runtime.ListPodSandbox({});
+      assert.deepEqual(items, []);
+      const { containers = [] } = await shim.runtime.ListContainers({});
+      assert.deepEqual(containers, []);
+    });
   });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
