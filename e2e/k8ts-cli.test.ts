@@ -19,6 +19,7 @@ import {
   waitFor,
   waitHttpOk,
 } from "../testing/index.js";
+import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let etcd: TestEtcd;
 let apiserver: Daemon;
@@ -43,6 +44,8 @@ function file(name: string, text: string): string {
 
 /** Ages move while a test runs: compare tables with them blanked. */
 const noAges = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, "AGE");
+/** Ages of different widths shift later columns by a space: fold runs of spaces too. */
+const fold = (t: string) => noAges(t).replace(/ +/g, " ");
 
 const DEPLOY = (opts: {
   image: string;
@@ -228,7 +231,7 @@ describe("apply, get, create, delete", () => {
     ]) {
       const mine = await ok(k8ts([...args, "-n", "tables"]));
       const theirs = await ok(kubectl([...args, "-n", "tables"]));
-      assert.equal(noAges(mine.stdout), noAges(theirs.stdout), args.join(" "));
+      assert.equal(fold(mine.stdout), fold(theirs.stdout), args.join(" "));
     }
     const none = await ok(k8ts(["get", "pods", "-l", "app=nothing", "-n", "tables"]));
     assert.equal(none.stderr, "No resources found in tables namespace.\n");
@@ -316,5 +319,107 @@ describe("apply, get, create, delete", () => {
     assert.match(byFile.stdout, /pod "d3" deleted/);
     assert.match(byFile.stderr, /Error from server \(NotFound\): pods "d1" not found/);
     assert.match((await k8ts(["get", "pods", "-n", "deleting"])).stderr, /No resources found/);
+  });
+});
+
+describe("describe, logs and exec against a pod on a (stand-in) node", () => {
+  let agent: FakeNodeAgent;
+  before(async () => {
+    agent = await startFakeNodeAgent();
+    const node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "agent-node", labels: { "node-role.kubernetes.io/worker": "" } },
+      status: {
+        addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
+        daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
+        capacity: { cpu: "2", memory: "4Gi", pods: "110" },
+        allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+      },
+    };
+    await ok(k8ts(["create", "-f", file("node.json", JSON.stringify(node))]));
+    await namespace("on-node");
+    const twoContainers = `${POD("lp", "\n  nodeName: agent-node")}  - name: side\n    image: busybox:1.36\n`;
+    await ok(k8ts(["apply", "-n", "on-node", "-f", file("lp.yaml", twoContainers)]));
+  });
+  after(async () => {
+    await agent?.close();
+  });
+
+  test("describe pod reads as kubectl's, events included", async () => {
+    const uid = (await ok(k8ts(["get", "pod", "lp", "-n", "on-node", "-o", "json"]))).stdout;
+    const event = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "lp.1", namespace: "on-node" },
+      involvedObject: {
+        kind: "Pod",
+        name: "lp",
+        namespace: "on-node",
+        uid: JSON.parse(uid).metadata.uid,
+        apiVersion: "v1",
+      },
+      reason: "Scheduled",
+      message: "Successfully assigned on-node/lp to agent-node",
+      type: "Normal",
+      count: 1,
+      source: { component: "default-scheduler" },
+      firstTimestamp: new Date().toISOString().replace(/\.\d+Z/, "Z"),
+      lastTimestamp: new Date().toISOString().replace(/\.\d+Z/, "Z"),
+    };
+    await ok(k8ts(["create", "-f", file("event.json", JSON.stringify(event))]));
+    const mine = await ok(k8ts(["describe", "pod", "lp", "-n", "on-node"]));
+    const theirs = await ok(kubectl(["describe", "pod", "lp", "-n", "on-node"]));
+    assert.match(
+      mine.stdout,
+      /Normal\s+Scheduled\s+\d+s\s+default-scheduler\s+Successfully assigned on-node\/lp to agent-node/,
+    );
+    assert.equal(fold(mine.stdout), fold(theirs.stdout));
+    const events = await ok(k8ts(["get", "events", "-n", "on-node"]));
+    assert.match(
+      events.stdout,
+      /LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n.*Normal\s+Scheduled\s+pod\/lp/,
+    );
+  });
+
+  test("describe node: its pods and what they requested of the allocatable", async () => {
+    const r = await ok(k8ts(["describe", "node", "agent-node"]));
+    assert.match(r.stdout, /^Roles:\s+worker$/m);
+    assert.match(r.stdout, /Non-terminated Pods:\s+\(1 in total\)/);
+    assert.match(r.stdout, /on-node\s+lp\s+100m \(5%\)\s+64Mi \(1%\)/);
+    assert.match(r.stdout, /cpu\s+100m \(5%\)/);
+  });
+
+  test("logs: the default container, --tail, -c, and errors", async () => {
+    const r = await ok(k8ts(["logs", "lp", "-n", "on-node"]));
+    assert.equal(r.stdout, "line one\nline two\nline three\n");
+    assert.equal(r.stderr, 'Defaulted container "main" out of: main, side\n');
+    const t = await ok(k8ts(["logs", "lp", "-n", "on-node", "--tail=1", "-c", "side", "--timestamps"]));
+    assert.equal(t.stdout, "line three\n");
+    assert.ok(
+      agent.requests.some(
+        (p) => p.startsWith("/containerLogs/on-node/lp/side?") && p.includes("tailLines=1"),
+      ),
+      agent.requests.join("\n"),
+    );
+    await ok(k8ts(["apply", "-n", "on-node", "-f", file("unscheduled.yaml", POD("nowhere"))]));
+    const e = await k8ts(["logs", "nowhere", "-n", "on-node"]);
+    assert.equal(e.code, 1);
+    assert.match(e.stderr, /^Error from server \(BadRequest\): .*does not have a host assigned/m);
+  });
+
+  test("exec: output, the command's exit code, stdin", async () => {
+    const r = await ok(k8ts(["exec", "lp", "-n", "on-node", "-c", "main", "--", "echo", "hello", "there"]));
+    assert.equal(r.stdout, "hello there\n");
+    const f = await k8ts(["exec", "lp", "-n", "on-node", "-c", "main", "--", "fail", "3"]);
+    assert.equal(f.code, 3);
+    assert.equal(f.stderr, "failing on purpose\ncommand terminated with exit code 3\n");
+    const c = await ok(
+      k8ts(["exec", "-i", "lp", "-n", "on-node", "-c", "main", "--", "cat"], { input: "some input\n" }),
+    );
+    assert.equal(c.stdout, "some input\n");
+    const missing = await k8ts(["exec", "nope", "-n", "on-node", "--", "ls"]);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
   });
 });
