@@ -25,7 +25,7 @@ export interface Stack {
 
 export async function startStack(
   controllers: readonly ControllerName[],
-  extra: Pick<ManagerOptions, "clock" | "nodeLifecycle"> = {},
+  extra: Pick<ManagerOptions, "clock" | "nodeLifecycle" | "observer"> = {},
 ): Promise<Stack> {
   const { clock } = extra;
   const cluster = await startTestApiServer();
