@@ -7,6 +7,7 @@ import { ImageStore } from "./images/image-store.js";
 import { MonitorPool } from "./monitor/launcher.js";
 import { recover } from "./recover.js";
 import { Store } from "./store.js";
+import type { StreamingServer } from "./streaming/server.js";
 
 export interface ShimContext {
   root: string;
@@ -15,6 +16,8 @@ export interface ShimContext {
   store: Store;
   images: ImageStore;
   monitors: MonitorPool;
+  /** Serves interactive exec streams; absent until the server starts it. */
+  streaming?: StreamingServer;
   /** Nanoseconds since the Unix epoch (CRI's unit for times). */
   now(): number;
 }

@@ -10,6 +10,7 @@ import { openContext, type ShimContext } from "./context.js";
 import { toGrpcStatus } from "./errors.js";
 import { ShimMetrics, serveMetrics } from "./metrics.js";
 import { imageService, runtimeService } from "./services.js";
+import { StreamingServer } from "./streaming/server.js";
 
 export interface ShimOptions {
   /** "unix:///run/k8ts/node-1/runtime.sock" (a bare absolute path also works). */
@@ -21,6 +22,8 @@ export interface ShimOptions {
   now?: () => number;
   /** host:port for /metrics and /healthz; none when absent. */
   metricsAddress?: string;
+  /** host:port of the exec streaming server (default 127.0.0.1 on a free port). */
+  streamingAddress?: string;
 }
 
 export interface RunningShim {
@@ -73,6 +76,7 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
   );
   chmodSync(path, 0o660);
   context.monitors.warm();
+  context.streaming = await StreamingServer.start(options.streamingAddress);
   const side = options.metricsAddress ? await serveMetrics(metrics, options.metricsAddress) : undefined;
   return {
     address,
@@ -81,6 +85,7 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     close: async () => {
       side?.server.close();
       await context.monitors.close();
+      await context.streaming?.close();
       await new Promise<void>((ok) => {
         server.tryShutdown(() => ok());
       });

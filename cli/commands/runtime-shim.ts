@@ -22,6 +22,7 @@ export const command: Command = {
   --cni-bridge   runc: the node's CNI bridge device (default k8ts0)
   --cni-bin-dir  runc: where the CNI plugins are (default /usr/lib/cni)
   --metrics-bind-address  host:port serving /metrics and /healthz (default: not served)
+  --streaming-address  host:port of the exec streaming server (default 127.0.0.1:<free port>)
   --teardown     do not serve: remove every sandbox and container under --root (processes, CNI, mounts,
                  cgroups), then exit`,
   async run(argv) {
@@ -36,6 +37,7 @@ export const command: Command = {
         "cni-bin-dir": { type: "string" },
         "metrics-bind-address": { type: "string" },
         teardown: { type: "boolean", default: false },
+        "streaming-address": { type: "string" },
       },
       strict: true,
     });
@@ -58,6 +60,7 @@ export const command: Command = {
       root: values.root!,
       backend,
       metricsAddress: values["metrics-bind-address"],
+      streamingAddress: values["streaming-address"],
     });
     log({
       msg: "runtime-shim serving",

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { WebSocket } from "ws";
 import {
   ContainerState,
   GrpcStatus,
@@ -284,6 +285,49 @@ export function backendConformance(backend: BackendName): void {
       assert.deepEqual(
         listed.stats?.map((s) => s.attributes?.id),
         [id],
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("exec: a single-use URL streams stdin, stdout, stderr and the exit code (v4.channel.k8s.io)", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "shell", ["sleep", "1000"]);
+      const { url } = await shim.runtime.Exec({
+        containerId: id,
+        cmd: ["sh", "-c", "read x; echo got $x; echo warn >&2; exit 3"],
+        stdin: true,
+        stdout: true,
+        stderr: true,
+      });
+      const wsUrl = url!.replace(/^http/, "ws");
+      const ws = new WebSocket(wsUrl, "v4.channel.k8s.io");
+      const got: Record<number, string> = { 1: "", 2: "", 3: "" };
+      await new Promise<void>((resolve, reject) => {
+        ws.on("open", () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from("hello\n")])));
+        ws.on("message", (data: Buffer) => {
+          got[data[0]!] += data.subarray(1).toString();
+        });
+        ws.on("close", () => resolve());
+        ws.on("error", reject);
+      });
+      assert.equal(got[1], "got hello\n");
+      assert.equal(got[2], "warn\n");
+      const st = JSON.parse(got[3]!);
+      assert.equal(st.status, "Failure");
+      assert.equal(st.details.causes[0].message, "3");
+      // The URL was used up.
+      const again = new WebSocket(wsUrl, "v4.channel.k8s.io");
+      const refused = await new Promise<number>((resolve) => {
+        again.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        again.on("open", () => resolve(101));
+        again.on("error", () => {});
+      });
+      again.terminate();
+      assert.equal(refused, 404);
+      await rejectsWith(
+        shim.runtime.Exec({ containerId: id, cmd: ["sh"], tty: true, stdout: true }),
+        GrpcStatus.INVALID_ARGUMENT,
+        /TTY/,
       );
       await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
     });

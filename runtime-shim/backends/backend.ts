@@ -46,6 +46,8 @@ export interface Backend {
   kill(ctr: ContainerRecord, signal: NodeJS.Signals): Promise<void>;
   /** Runs a command inside the running container and collects its output. */
   execSync(ctr: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** How to start `cmd` inside the running container with its stdio streamed (interactive exec). */
+  execCommand(ctr: ContainerRecord, cmd: string[]): Launch;
   stats(ctr: ContainerRecord): Promise<Usage>;
   /** Frees everything createContainer and the run made; the container has exited. Idempotent. */
   removeContainer(ctr: ContainerRecord): Promise<void>;

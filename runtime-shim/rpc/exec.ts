@@ -1,10 +1,19 @@
-// Exec (interactive, streaming): not implemented yet. CRI answers with a URL of a streaming server
-// (SPDY/websocket) that k8ts does not run; ExecSync covers probes and one-shot commands.
+// Exec (interactive): checks the request and returns a single-use URL on the shim's streaming
+// server (streaming/server.ts), where the caller opens the stdin/stdout/stderr stream, as CRI does.
 
 import type { ExecRequest, ExecResponse } from "../../proto/runtime/v1/index.js";
 import type { ShimContext } from "../context.js";
-import { ShimError } from "../errors.js";
+import { failedPrecondition, invalidArgument, ShimError } from "../errors.js";
+import { getContainer } from "../lookup.js";
 
-export async function exec(_ctx: ShimContext, _req: ExecRequest): Promise<ExecResponse> {
-  throw new ShimError("Unimplemented", "interactive exec is not implemented yet; use ExecSync");
+export async function exec(ctx: ShimContext, req: ExecRequest): Promise<ExecResponse> {
+  const c = getContainer(ctx, req.containerId);
+  if (!req.cmd?.length) throw invalidArgument("exec needs a command");
+  if (req.tty) throw invalidArgument("exec with a TTY is not supported yet; run without -t");
+  if (!req.stdout && !req.stderr && !req.stdin)
+    throw invalidArgument("exec needs at least one of stdin, stdout, stderr");
+  if (c.state !== "running")
+    throw failedPrecondition(`container ${c.id} is ${c.state}: exec needs a running container`);
+  if (!ctx.streaming) throw new ShimError("Unimplemented", "this shim runs without a streaming server");
+  return { url: ctx.streaming.register({ launch: ctx.backend.execCommand(c, req.cmd), stdin: !!req.stdin }) };
 }

@@ -47,6 +47,10 @@ export class ProcessBackend implements Backend {
     return runCollect(cmd, { env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/", timeoutMs });
   }
 
+  execCommand(ctr: ContainerRecord, cmd: string[]): Launch {
+    return { argv: cmd, env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/" };
+  }
+
   async stats(ctr: ContainerRecord): Promise<Usage> {
     try {
       // Fields 14 and 15 of /proc/<pid>/stat are user and system time in clock ticks (100 per second).

@@ -148,6 +148,13 @@ export class RuncBackend implements Backend {
     }
   }
 
+  execCommand(ctr: ContainerRecord, cmd: string[]): Launch {
+    return {
+      argv: [this.runc, "--root", this.stateDir, "exec", ctr.id, ...cmd],
+      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+    };
+  }
+
   async stats(ctr: ContainerRecord): Promise<Usage> {
     const u = readUsage(ctr.id);
     return { cpuNanos: u.cpuNanos, memoryWorkingSetBytes: u.workingSetBytes };
