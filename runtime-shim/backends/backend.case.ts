@@ -15,6 +15,7 @@ import {
   type ServiceError,
 } from "../../proto/runtime/v1/index.js";
 import { startRuntimeShim, type TestRuntimeShim, waitFor } from "../../testing/index.js";
+import { alive } from "../monitor/launcher.js";
 import type { BackendName } from "./backend.js";
 
 async function rejectsWith(
@@ -377,13 +378,4 @@ export function backendConformance(backend: BackendName): void {
       assert.deepEqual(containers, []);
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
