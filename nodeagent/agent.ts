@@ -206,6 +206,16 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
           if (!Number.isNaN(created)) m.startSeconds.observe((Date.now() - created) / 1000);
         }
         m.syncs.inc({ outcome: result.steps.some((s) => s.error) ? "error" : "success" });
+        if (result.steps.length)
+          log({
+            level: "info",
+            msg: "pod synced",
+            pod: podRef(pod),
+            ms: Date.now() - t0,
+            steps: result.steps.map((s) =>
+              s.error ? `${s.action} ${s.target}: ${s.reason ?? "error"}` : `${s.action} ${s.target}`,
+            ),
+          });
         return {
           requeueAfterMs: Math.min(actions.requeueAfterMs ?? Infinity, result.requeueAfterMs ?? Infinity),
         };
