@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Deployment, Pod, ReplicaSet } from "../api/index.js";
 import { formatLabelSelector } from "../api/index.js";
+import { isNotFound } from "../client/index.js";
 import { DEPLOYMENTS, REPLICASETS } from "./context.js";
 import { REVISION } from "./deployment-util.js";
 import { container, kubectlFor, type Stack, startPodAgent, startStack, waitFor } from "./test-helpers.js";
@@ -13,7 +14,7 @@ let tools: ReturnType<typeof kubectlFor>;
 const watchers = new Set<(pods: Pod[]) => void>();
 
 before(async () => {
-  stack = await startStack(["replicaset", "deployment"]);
+  stack = await startStack(["replicaset", "deployment", "garbagecollector"]);
   agent = startPodAgent(stack.client, {
     // Pods of a "broken" image never become ready: a crash-looping template.
     shouldBeReady: (p) => p.spec?.containers[0]?.image !== "broken",
@@ -265,5 +266,39 @@ test("paused deployments do not roll out; revisionHistoryLimit prunes old Replic
       return rolledOut(d) && d.metadata.annotations?.[REVISION] === "3" && rss.length === 2;
     },
     { timeoutMs: 30_000, what: "revision 3 with one old ReplicaSet kept" },
+  );
+});
+
+test("a Deployment deleted with orphan propagation and created again adopts its ReplicaSet", async () => {
+  const { client } = stack;
+  const first = await client.create(DEPLOYMENTS, deployment("adopt", 2));
+  await waitRolledOut("adopt", "first rollout");
+  const [rs] = await replicaSetsOf(first);
+  await client.delete(DEPLOYMENTS, "adopt", {
+    namespace: "default",
+    options: { propagationPolicy: "Orphan" },
+  });
+  await waitFor(
+    async () => {
+      const cur = await client.get<ReplicaSet>(REPLICASETS, rs!.metadata.name!, { namespace: "default" });
+      return !cur.metadata.ownerReferences?.length;
+    },
+    { timeoutMs: 15_000, what: "ReplicaSet orphaned" },
+  );
+  await waitFor(
+    () =>
+      get("adopt").then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    { what: "Deployment gone" },
+  );
+  const second = await client.create(DEPLOYMENTS, deployment("adopt", 2));
+  await waitRolledOut("adopt", "rollout of the new Deployment");
+  const owned = await replicaSetsOf(second);
+  assert.deepEqual(
+    owned.map((r) => r.metadata.name),
+    [rs!.metadata.name],
+    "the orphan is adopted, no new ReplicaSet",
   );
 });

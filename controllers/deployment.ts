@@ -13,8 +13,10 @@ import {
   isAlreadyExists,
   isConflict,
   isNotFound,
+  NAMESPACE_INDEX,
   objectKey,
 } from "../client/index.js";
+import { applyClaims, planClaims } from "./claims.js";
 import {
   CONTROLLER_UID_INDEX,
   type ControllerContext,
@@ -93,9 +95,12 @@ export class DeploymentController {
       );
       return;
     }
-    const replicaSets = d.metadata.uid
-      ? this.replicaSets.store.byIndex(CONTROLLER_UID_INDEX, d.metadata.uid)
-      : [];
+    const claims = planClaims(d, this.replicaSets.store.byIndex(NAMESPACE_INDEX, d.metadata.namespace ?? ""));
+    const replicaSets = [...claims.owned];
+    if (claims.adopt.length || claims.release.length) {
+      const owner = { resource: DEPLOYMENTS, apiVersion: "apps/v1", kind: "Deployment" };
+      replicaSets.push(...(await applyClaims(this.ctx.client, owner, d, REPLICASETS, claims)));
+    }
     const plan = planDeployment({
       deployment: d,
       replicaSets,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Pod, ReplicaSet } from "../api/index.js";
-import { planClaims, planReplicas, planStatus, rankForDeletion } from "./replicaset-plan.js";
+import { planClaims } from "./claims.js";
+import { planReplicas, planStatus, rankForDeletion } from "./replicaset-plan.js";
 import { slowStartBatch } from "./slow-start.js";
 
 const NOW = Date.parse("2026-01-01T00:10:00Z");

@@ -1,52 +1,18 @@
 // The ReplicaSet controller's decisions, as pure functions of the ReplicaSet and the pods it sees
 // (Kubernetes' pkg/controller/replicaset/replica_set.go and controller_ref_manager.go):
 //
-//   planClaims    which pods are ours: keep, adopt (orphans that match), release (ours that stopped matching)
+//   planClaims    (claims.ts) which pods are ours
 //   planReplicas  how many pods to create, which to delete (least valuable first)
 //   planStatus    replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration
 //
 // The reconciler (replicaset.ts) carries the plans out.
 
 import type { Pod, ReplicaSet, ReplicaSetStatus } from "../api/index.js";
-import { labelMatcherFromSelector } from "../api/index.js";
-import { controllerRef, creationMs, isPodActive, isPodAvailable, readySince, restartCount } from "./pods.js";
+import { creationMs, isPodActive, isPodAvailable, readySince, restartCount } from "./pods.js";
 import { rfc3339 } from "./time.js";
 
 /** At most this many creates or deletes per sync (Kubernetes' burstReplicas). */
 export const BURST_REPLICAS = 500;
-
-export interface ClaimPlan {
-  /** Pods controlled by the ReplicaSet that still match its selector. */
-  owned: Pod[];
-  /** Orphans that match: get an owner reference to the ReplicaSet. */
-  adopt: Pod[];
-  /** Controlled pods that no longer match: lose the owner reference. */
-  release: Pod[];
-}
-
-/**
- * Pod claiming (ClaimPods): a pod belongs to at most one controller. A ReplicaSet being deleted
- * neither adopts nor releases. Pods being deleted are never adopted. An empty selector matches
- * nothing here (validation refuses one; matching every pod in a namespace would be a disaster).
- */
-export function planClaims(rs: ReplicaSet, pods: Pod[]): ClaimPlan {
-  const matcher = labelMatcherFromSelector(rs.spec?.selector);
-  const matches = (p: Pod) => !matcher.empty && matcher.matches(p.metadata.labels ?? {});
-  const deleting = Boolean(rs.metadata.deletionTimestamp);
-  const plan: ClaimPlan = { owned: [], adopt: [], release: [] };
-  for (const pod of pods) {
-    const ref = controllerRef(pod);
-    if (ref) {
-      if (ref.uid !== rs.metadata.uid) continue;
-      if (matches(pod) || deleting) plan.owned.push(pod);
-      else plan.release.push(pod);
-      continue;
-    }
-    if (deleting || pod.metadata.deletionTimestamp || !matches(pod)) continue;
-    plan.adopt.push(pod);
-  }
-  return plan;
-}
 
 export interface ReplicaPlan {
   create: number;

@@ -9,11 +9,19 @@
 
 import type { Pod, ReplicaSet } from "../api/index.js";
 import { labelMatcherFromSelector } from "../api/index.js";
-import { type Controller, type Informer, isConflict, isNotFound, objectKey } from "../client/index.js";
+import {
+  type Controller,
+  type Informer,
+  isConflict,
+  isNotFound,
+  NAMESPACE_INDEX,
+  objectKey,
+} from "../client/index.js";
+import { applyClaims, planClaims } from "./claims.js";
 import { type ControllerContext, PODS, REPLICASETS, runnerFor } from "./context.js";
 import { Expectations } from "./expectations.js";
 import { controllerRef, ownerRefTo } from "./pods.js";
-import { planClaims, planReplicas, planStatus, statusChanged } from "./replicaset-plan.js";
+import { planReplicas, planStatus, statusChanged } from "./replicaset-plan.js";
 import { slowStartBatch } from "./slow-start.js";
 
 export interface ReplicaSetControllerOptions {
@@ -84,12 +92,13 @@ export class ReplicaSetController {
     const now = this.ctx.clock.now();
     const namespace = rs.metadata.namespace ?? "default";
     const candidates = this.pods.store
-      .byIndex("namespace", namespace)
+      .byIndex(NAMESPACE_INDEX, namespace)
       .filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
     const claims = planClaims(rs, candidates);
     const owned = [...claims.owned];
     if (claims.adopt.length || claims.release.length) {
-      owned.push(...(await this.applyClaims(rs, claims.adopt, claims.release)));
+      const owner = { resource: REPLICASETS, apiVersion: "apps/v1", kind: "ReplicaSet" };
+      owned.push(...(await applyClaims(this.ctx.client, owner, rs, PODS, claims)));
     }
 
     let manageError: string | undefined;
@@ -104,37 +113,6 @@ export class ReplicaSetController {
     const { status, requeueAfterMs } = planStatus(rs, owned, now, manageError);
     if (statusChanged(rs.status, status)) await this.writeStatus(rs, status);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
-  }
-
-  /** Adopts and releases (after re-reading the ReplicaSet, as canAdopt does); returns the adopted pods. */
-  private async applyClaims(rs: ReplicaSet, adopt: Pod[], release: Pod[]): Promise<Pod[]> {
-    const fresh = await this.ctx.client.get<ReplicaSet>(REPLICASETS, rs.metadata.name ?? "", {
-      namespace: rs.metadata.namespace,
-    });
-    if (fresh.metadata.uid !== rs.metadata.uid || fresh.metadata.deletionTimestamp) return [];
-    const adopted: Pod[] = [];
-    for (const pod of adopt) {
-      const next = structuredClone(pod);
-      next.metadata.ownerReferences = [
-        ...(pod.metadata.ownerReferences ?? []),
-        ownerRefTo(rs, "apps/v1", "ReplicaSet"),
-      ];
-      try {
-        adopted.push(await this.ctx.client.update(PODS, next));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
-    for (const pod of release) {
-      const next = structuredClone(pod);
-      next.metadata.ownerReferences = pod.metadata.ownerReferences?.filter((r) => r.uid !== rs.metadata.uid);
-      try {
-        await this.ctx.client.update(PODS, next);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
-    return adopted;
   }
 
   private async createPods(rs: ReplicaSet, key: string, count: number): Promise<string | undefined> {
@@ -219,7 +197,7 @@ export class ReplicaSetController {
       if (ref.kind === "ReplicaSet") this.controller.enqueue(`${pod.metadata.namespace}/${ref.name}`);
       return;
     }
-    for (const rs of this.replicaSets.store.byIndex("namespace", pod.metadata.namespace ?? "")) {
+    for (const rs of this.replicaSets.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) {
       const m = labelMatcherFromSelector(rs.spec?.selector);
       if (!m.empty && m.matches(pod.metadata.labels ?? {})) this.controller.enqueue(objectKey(rs));
     }
