@@ -293,6 +293,26 @@ describe("node agent", () => {
       (p) => main(p)?.state?.waiting?.reason === "CreateContainerConfigError",
     );
     assert.match(main(cm)?.state?.waiting?.message ?? "", /configmap "missing" not found/);
+    // Logs of a container that never started: the Status the API server relays, and kubectl prints.
+    const logs = await kubectl(["logs", "noimage"]);
+    assert.equal(logs.code, 1);
+    assert.match(
+      logs.stderr,
+      /container "main" in pod "noimage" is waiting to start: (image can't be pulled|trying and failing to pull image)/,
+    );
+    const unknown = await fetch(`http://127.0.0.1:${node.agent.port}/containerLogs/default/nocm/nope`);
+    assert.equal(unknown.status, 400);
+    const body = (await unknown.json()) as Record<string, unknown>;
+    assert.deepEqual(
+      { kind: body.kind, status: body.status, code: body.code, reason: body.reason, message: body.message },
+      {
+        kind: "Status",
+        status: "Failure",
+        code: 400,
+        reason: "BadRequest",
+        message: "container nope is not valid for pod nocm",
+      },
+    );
     await Promise.all(["noimage", "nocmd", "nocm"].map(deleteAndWaitGone));
   });
 
@@ -501,6 +521,19 @@ describe("node agent", () => {
     }
     await node.startAgent();
     await sameContainer(node.agent.port, "after SIGKILL");
-    await deleteAndWaitGone("adopt");
+
+    // Deleted for good while no agent ran: the next agent finds the orphan in the runtime and removes it.
+    await node.stopAgent();
+    await node.client.delete(PODS, "adopt", { namespace: "default", options: { gracePeriodSeconds: 0 } });
+    await node.startAgent();
+    await waitFor(
+      async () => {
+        const { items = [] } = await node.shim.runtime.ListPodSandbox({
+          filter: { labelSelector: { "io.kubernetes.pod.uid": before.metadata.uid! } },
+        });
+        return items.length === 0;
+      },
+      { timeoutMs: 20_000, what: "the orphaned sandbox to be removed" },
+    );
   });
 });

@@ -180,7 +180,8 @@ export function generatePodStatus(input: StatusInput): PodStatus {
         : rfc3339(input.now);
     return { ...c, lastTransitionTime };
   });
-  const podIP = sandbox?.ip || old.podIP;
+  // A hostNetwork pod has the node's address, as in Kubernetes.
+  const podIP = pod.spec?.hostNetwork ? input.hostIP : sandbox?.ip || old.podIP;
   return {
     phase,
     conditions,
