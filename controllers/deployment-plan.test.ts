@@ -235,3 +235,16 @@ test("status as kubectl rollout status reads it, and the progress deadline", () 
     "checks again when the deadline passes",
   );
 });
+
+test("scaling mid-rollout shares the change in proportion to the ReplicaSets' sizes", () => {
+  // 10 → 20 replicas while old (6) and new (4) both run; maxSurge 3 (25% of 10, then of 20: 5).
+  const d = deploy("b", 20, {
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+  });
+  const old = rs("a", 1, 6);
+  const fresh = rs("b", 2, 4, 0);
+  for (const x of [old, fresh]) x.metadata.annotations!["deployment.kubernetes.io/desired-replicas"] = "10";
+  const plan = planDeployment({ deployment: d, replicaSets: [old, fresh], oldPodsRunning: false, now: NOW });
+  // 25 allowed (20 + 5), 10 running: +15 shared 6:4 → +9 and +6.
+  assert.deepEqual(steps(plan).sort(), ["scale a 6→15", "scale b 4→10"]);
+});

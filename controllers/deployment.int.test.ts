@@ -302,3 +302,35 @@ test("a Deployment deleted with orphan propagation and created again adopts its 
     "the orphan is adopted, no new ReplicaSet",
   );
 });
+
+test("controllers restarted in the middle of a rollout converge without breaking its bounds", async () => {
+  const spec = {
+    strategy: { type: "RollingUpdate" as const, rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } },
+  };
+  await stack.client.create(DEPLOYMENTS, deployment("restart", 4, spec));
+  await waitRolledOut("restart", "first rollout");
+  let maxPods = 0;
+  let minReady = Number.POSITIVE_INFINITY;
+  const check = (pods: Pod[]) => {
+    const mine = live(pods, "restart");
+    maxPods = Math.max(maxPods, mine.length);
+    minReady = Math.min(minReady, mine.filter(ready).length);
+  };
+  watchers.add(check);
+  try {
+    await setImage("restart", "busybox:2");
+    await waitFor(async () => (await get("restart")).status?.updatedReplicas, { what: "rollout under way" });
+    await stack.restartControllers();
+    await waitFor(
+      async () => {
+        const d = await get("restart");
+        return rolledOut(d) && d.metadata.annotations?.[REVISION] === "2";
+      },
+      { timeoutMs: 30_000, what: "rollout finished by the restarted controllers" },
+    );
+  } finally {
+    watchers.delete(check);
+  }
+  assert.ok(maxPods <= 5, `never more than replicas + maxSurge pods (saw ${maxPods})`);
+  assert.ok(minReady >= 3, `never fewer than replicas - maxUnavailable ready (saw ${minReady})`);
+});

@@ -19,7 +19,9 @@ import {
 export interface Stack {
   cluster: TestCluster;
   client: RestClient;
-  controllers: RunningControllers;
+  readonly controllers: RunningControllers;
+  /** Stops the controllers and starts fresh ones (new caches, queues, expectations): a process restart. */
+  restartControllers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,10 +32,13 @@ export async function startStack(
   const { clock } = extra;
   const cluster = await startTestApiServer();
   const client = new RestClient({ server: cluster.url });
+  const start = () => {
+    const recorder = new EventRecorder(client, { component: "k8ts-controllers" }, { clock });
+    return startControllers({ ...extra, client, controllers, recorder, resyncPeriodMs: 0 });
+  };
   let running: RunningControllers;
   try {
-    const recorder = new EventRecorder(client, { component: "k8ts-controllers" }, { clock });
-    running = await startControllers({ ...extra, client, controllers, recorder, resyncPeriodMs: 0 });
+    running = await start();
   } catch (err) {
     await cluster.stop();
     throw err;
@@ -41,7 +46,13 @@ export async function startStack(
   return {
     cluster,
     client,
-    controllers: running,
+    get controllers() {
+      return running;
+    },
+    async restartControllers() {
+      await running.stop();
+      running = await start();
+    },
     async stop() {
       await running.stop();
       await cluster.stop();
