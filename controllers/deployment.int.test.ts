@@ -84,6 +84,26 @@ const waitRolledOut = (name: string, what: string) =>
 
 const live = (pods: Pod[], app: string) =>
   pods.filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp);
+/** Runs `during` while recording the most pods and the fewest ready pods of `app` seen on the watch. */
+async function observeBounds(
+  app: string,
+  during: () => Promise<void>,
+): Promise<{ maxPods: number; minReady: number }> {
+  const seen = { maxPods: 0, minReady: Number.POSITIVE_INFINITY };
+  const check = (pods: Pod[]) => {
+    const mine = live(pods, app);
+    seen.maxPods = Math.max(seen.maxPods, mine.length);
+    seen.minReady = Math.min(seen.minReady, mine.filter(ready).length);
+  };
+  watchers.add(check);
+  try {
+    await during();
+  } finally {
+    watchers.delete(check);
+  }
+  return seen;
+}
+
 const ready = (p: Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
 
 test("RollingUpdate stays within maxSurge and maxUnavailable at every observed moment", async () => {
@@ -94,21 +114,11 @@ test("RollingUpdate stays within maxSurge and maxUnavailable at every observed m
   const first = await waitRolledOut("roll", "first rollout");
   assert.equal(first.metadata.annotations?.[REVISION], "1");
 
-  let maxPods = 0;
-  let minReady = Number.POSITIVE_INFINITY;
-  const check = (pods: Pod[]) => {
-    const mine = live(pods, "roll");
-    maxPods = Math.max(maxPods, mine.length);
-    minReady = Math.min(minReady, mine.filter(ready).length);
-  };
-  watchers.add(check);
-  try {
+  const { maxPods, minReady } = await observeBounds("roll", async () => {
     await setImage("roll", "busybox:2");
     const d = await waitRolledOut("roll", "rolling update to busybox:2");
     assert.equal(d.metadata.annotations?.[REVISION], "2");
-  } finally {
-    watchers.delete(check);
-  }
+  });
   assert.ok(maxPods <= 5, `never more than replicas + maxSurge pods (saw ${maxPods})`);
   assert.ok(minReady >= 3, `never fewer than replicas - maxUnavailable ready (saw ${minReady})`);
   assert.ok(maxPods === 5 || minReady === 3, "the rollout actually used its surge or unavailability budget");
@@ -309,15 +319,7 @@ test("controllers restarted in the middle of a rollout converge without breaking
   };
   await stack.client.create(DEPLOYMENTS, deployment("restart", 4, spec));
   await waitRolledOut("restart", "first rollout");
-  let maxPods = 0;
-  let minReady = Number.POSITIVE_INFINITY;
-  const check = (pods: Pod[]) => {
-    const mine = live(pods, "restart");
-    maxPods = Math.max(maxPods, mine.length);
-    minReady = Math.min(minReady, mine.filter(ready).length);
-  };
-  watchers.add(check);
-  try {
+  const { maxPods, minReady } = await observeBounds("restart", async () => {
     await setImage("restart", "busybox:2");
     await waitFor(async () => (await get("restart")).status?.updatedReplicas, { what: "rollout under way" });
     await stack.restartControllers();
@@ -328,9 +330,7 @@ test("controllers restarted in the middle of a rollout converge without breaking
       },
       { timeoutMs: 30_000, what: "rollout finished by the restarted controllers" },
     );
-  } finally {
-    watchers.delete(check);
-  }
+  });
   assert.ok(maxPods <= 5, `never more than replicas + maxSurge pods (saw ${maxPods})`);
   assert.ok(minReady >= 3, `never fewer than replicas - maxUnavailable ready (saw ${minReady})`);
 });
