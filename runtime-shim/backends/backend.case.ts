@@ -113,6 +113,16 @@ export function backendConformance(backend: BackendName): void {
       );
       const fs = await shim.image.ImageFsInfo({});
       assert.ok(fs.imageFilesystems![0]!.usedBytes!.value! > 0);
+      // An image in use stays.
+      const pod = await runPod();
+      const user = await createContainer(pod, "user", ["true"]);
+      await rejectsWith(
+        shim.image.RemoveImage({ image: { image: "busybox" } }),
+        GrpcStatus.FAILED_PRECONDITION,
+        /in use/,
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+      await rejectsWith(shim.runtime.ContainerStatus({ containerId: user }), GrpcStatus.NOT_FOUND);
       // Remove, see it gone, then pull again (the built-in image is rebuilt).
       await shim.image.RemoveImage({ image: { image: "busybox" } });
       assert.equal((await shim.image.ImageStatus({ image: { image: "busybox" } })).image, undefined);
