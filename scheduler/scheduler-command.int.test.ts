@@ -59,7 +59,17 @@ async function scheduledEvents(pod: string): Promise<Event[]> {
 }
 
 describe("k8ts scheduler", () => {
-  test("a config naming an unknown plugin fails at start with a clear message", async () => {
+  test("bad flags and a config naming an unknown plugin fail at start with a clear message", async () => {
+    const flag = await run(process.execPath, [
+      K8TS_MAIN,
+      "scheduler",
+      "--master",
+      cluster.url,
+      "--leader-elect-lease-duration",
+      "5x",
+    ]);
+    assert.equal(flag.code, 1);
+    assert.match(flag.stderr, /--leader-elect-lease-duration must be a duration like 15s/);
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "profiles:\n- plugins:\n    filter:\n      enabled: [{name: NodeMagic}]\n");
     const r = await run(process.execPath, [

@@ -78,6 +78,10 @@ export const command: Command = {
       maxBindsInFlight: Math.max(1, intFlag("max-binds-in-flight", values["max-binds-in-flight"], 64)),
     });
 
+    // Checked even without --leader-elect: a typo should not wait for the day it matters.
+    const leaseDurationMs = duration("leader-elect-lease-duration", values["leader-elect-lease-duration"]);
+    const renewDeadlineMs = duration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]);
+    const retryPeriodMs = duration("leader-elect-retry-period", values["leader-elect-retry-period"]);
     const identity = `${hostname()}_${randomUUID()}`;
     const elector = values["leader-elect"]
       ? new LeaderElector({
@@ -87,9 +91,9 @@ export const command: Command = {
             namespace: values["leader-elect-resource-namespace"],
           },
           identity,
-          leaseDurationMs: duration("leader-elect-lease-duration", values["leader-elect-lease-duration"]),
-          renewDeadlineMs: duration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]),
-          retryPeriodMs: duration("leader-elect-retry-period", values["leader-elect-retry-period"]),
+          leaseDurationMs,
+          renewDeadlineMs,
+          retryPeriodMs,
           callbacks: {
             onStartedLeading: (signal) => {
               log({ level: "info", msg: "became leader; scheduling", identity });
