@@ -3,7 +3,7 @@
 // controllers read one pod watch), the standard indexes on them, an event recorder and a clock.
 
 import type { Deployment, KubeObject, Lease, Node, Pod, ReplicaSet, ResourceType } from "../api/index.js";
-import { resourceFor } from "../api/index.js";
+import { apiVersionOf, resourceFor } from "../api/index.js";
 import {
   type Clock,
   Controller,
@@ -54,6 +54,18 @@ export interface Recorder {
 }
 
 export const noRecorder: Recorder = { event() {} };
+
+/**
+ * Events about objects of one resource. Listed objects carry no apiVersion/kind (as in Kubernetes),
+ * and an Event's involvedObject needs both for `kubectl describe` to find it: fill them in here.
+ */
+export function recorderFor(ctx: ControllerContext, r: ResourceType): Recorder {
+  const apiVersion = apiVersionOf(r);
+  return {
+    event: (obj, type, reason, message) =>
+      ctx.recorder.event(obj.kind ? obj : { ...obj, apiVersion, kind: r.kind }, type, reason, message),
+  };
+}
 
 /** Structured log line sink; the verb writes JSON lines, tests may ignore them. */
 export type Log = (line: Record<string, unknown>) => void;

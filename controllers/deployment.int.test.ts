@@ -177,8 +177,10 @@ test("the real kubectl: rollout status, history, undo (re-uses the old ReplicaSe
   assert.equal(scale.code, 0, scale.stderr);
   const scaled = await waitRolledOut("kweb", "scaled to 3");
   assert.equal(scaled.status?.availableReplicas, 3);
-  const events = await kubectl("get", "events", "--field-selector", "involvedObject.name=kweb");
-  assert.match(events.stdout, /ScalingReplicaSet/);
+  // describe finds events by the involved object's name, namespace, kind and uid.
+  const describe = await kubectl("describe", "deploy/kweb");
+  assert.equal(describe.code, 0, describe.stderr);
+  assert.match(describe.stdout, /ScalingReplicaSet\s+.*Scaled up replica set kweb-\w+ from 2 to 3/);
 });
 
 test("Recreate takes every old pod down before the first new one exists", async () => {

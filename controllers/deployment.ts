@@ -22,6 +22,8 @@ import {
   type ControllerContext,
   DEPLOYMENTS,
   REPLICASETS,
+  type Recorder,
+  recorderFor,
   runnerFor,
 } from "./context.js";
 import { type DeploymentAction, planDeployment } from "./deployment-plan.js";
@@ -38,6 +40,7 @@ export class DeploymentController {
   private readonly deployments: Informer<Deployment>;
   private readonly replicaSets: Informer<ReplicaSet>;
   private readonly pods: Informer<Pod>;
+  private readonly events: Recorder;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -49,6 +52,7 @@ export class DeploymentController {
       (key) => this.reconcile(key),
       opts.workers ?? 2,
     );
+    this.events = recorderFor(ctx, DEPLOYMENTS);
     this.deployments = ctx.informers.deployments();
     this.replicaSets = ctx.informers.replicaSets();
     this.pods = ctx.informers.pods();
@@ -87,7 +91,7 @@ export class DeploymentController {
     const selector = d.spec?.selector;
     if (!selector || (!selector.matchLabels && !selector.matchExpressions?.length)) {
       // An empty selector would select every pod in the namespace: refuse to act on it.
-      this.ctx.recorder.event(
+      this.events.event(
         d,
         "Warning",
         "SelectingAll",
@@ -126,7 +130,8 @@ export class DeploymentController {
   }
 
   private async apply(d: Deployment, action: DeploymentAction): Promise<void> {
-    const { client, recorder } = this.ctx;
+    const { client } = this.ctx;
+    const recorder = this.events;
     switch (action.kind) {
       case "create":
         try {

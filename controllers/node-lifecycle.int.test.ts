@@ -158,7 +158,12 @@ test("a node whose Lease stops is tainted, its pods evicted and replaced elsewhe
   );
 
   const events = (await client.list<Event>(EVENTS, { namespace: "default" })).items;
-  assert.ok(events.some((e) => e.reason === "NodeNotReady" && e.involvedObject?.name === "n1"));
+  assert.ok(
+    events.some(
+      (e) =>
+        e.reason === "NodeNotReady" && e.involvedObject?.name === "n1" && e.involvedObject.kind === "Node",
+    ),
+  );
   assert.ok(events.some((e) => e.reason === "TaintManagerEviction"));
 
   // The node comes back: its agent renews and reports Ready; the taints go.
@@ -169,6 +174,13 @@ test("a node whose Lease stops is tainted, its pods evicted and replaced elsewhe
     timeoutMs: 15_000,
     what: "n1 untainted",
   });
+  await waitFor(
+    async () => {
+      const list = (await client.list<Event>(EVENTS, { namespace: "default" })).items;
+      return list.some((e) => e.reason === "NodeReady" && e.involvedObject?.kind === "Node");
+    },
+    { what: "NodeReady event" },
+  );
 });
 
 test("the real kubectl: cordon taints the node; drain evicts its pods and they are replaced elsewhere", async () => {

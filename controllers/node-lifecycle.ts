@@ -11,7 +11,15 @@
 
 import type { Lease, Node, Pod } from "../api/index.js";
 import { type Controller, type Informer, isConflict, isNotFound } from "../client/index.js";
-import { type ControllerContext, NODE_NAME_INDEX, NODES, PODS, runnerFor } from "./context.js";
+import {
+  type ControllerContext,
+  NODE_NAME_INDEX,
+  NODES,
+  PODS,
+  type Recorder,
+  recorderFor,
+  runnerFor,
+} from "./context.js";
 import {
   disruption,
   type EvictionDefaults,
@@ -60,6 +68,10 @@ export class NodeLifecycleController {
   private readonly tainting: TokenBucket;
   /** Per node: the last heartbeat we saw (lease renewTime + Ready heartbeat) and when we saw it change. */
   private readonly heartbeats = new Map<string, { seen: string; at: number }>();
+  /** Per node: the Ready status we last saw, to report transitions as events. */
+  private readonly lastReady = new Map<string, string>();
+  private readonly nodeEvents: Recorder;
+  private readonly podEvents: Recorder;
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -71,6 +83,8 @@ export class NodeLifecycleController {
     this.rates = { ...d.rates, ...opts.rates };
     this.defaults = { ...d.defaultTolerations, ...opts.defaultTolerations };
     this.tainting = new TokenBucket(ctx.clock, this.rates.rate);
+    this.nodeEvents = recorderFor(ctx, NODES);
+    this.podEvents = recorderFor(ctx, PODS);
     this.controller = runnerFor(
       ctx,
       NodeLifecycleController.controllerName,
@@ -86,6 +100,7 @@ export class NodeLifecycleController {
       onUpdate: (_, n) => enqueue(n.metadata.name),
       onDelete: (n) => {
         this.heartbeats.delete(n.metadata.name ?? "");
+        this.lastReady.delete(n.metadata.name ?? "");
         enqueue(n.metadata.name);
       },
     });
@@ -117,6 +132,7 @@ export class NodeLifecycleController {
     const state = disruption(all, this.rates.unhealthyThreshold);
     this.tainting.setRate(taintRate(state, all.length, this.rates));
     const ready = readyCondition(node)?.status ?? "Unknown";
+    this.reportTransition(node, ready);
     const key = ready === "False" ? TAINT_NOT_READY : ready === "Unknown" ? TAINT_UNREACHABLE : undefined;
     const needsNoExecute =
       key !== undefined && !(node.spec?.taints ?? []).some((t) => t.effect === "NoExecute" && t.key === key);
@@ -159,16 +175,18 @@ export class NodeLifecycleController {
       ...node,
       status: { ...node.status, conditions },
     });
-    if (wasReady) {
-      this.ctx.recorder.event(
-        node,
-        "Normal",
-        "NodeNotReady",
-        `Node ${node.metadata.name} status is now: NodeNotReady`,
-      );
-      await this.markPodsNotReady(node);
-    }
+    if (wasReady) await this.markPodsNotReady(node);
     return updated;
+  }
+
+  /** RecordNodeStatusChange: NodeReady / NodeNotReady events when Ready changes, whoever changed it. */
+  private reportTransition(node: Node, ready: string): void {
+    const name = node.metadata.name ?? "";
+    const prev = this.lastReady.get(name);
+    this.lastReady.set(name, ready);
+    if (prev === undefined || (prev === "True") === (ready === "True")) return;
+    const status = ready === "True" ? "NodeReady" : "NodeNotReady";
+    this.nodeEvents.event(node, "Normal", status, `Node ${name} status is now: ${status}`);
   }
 
   /** MarkPodsNotReady: pods on a node we cannot hear from are not ready either. */
@@ -208,7 +226,7 @@ export class NodeLifecycleController {
         next = next === undefined ? at : Math.min(next, at);
         continue;
       }
-      this.ctx.recorder.event(
+      this.podEvents.event(
         pod,
         "Normal",
         "TaintManagerEviction",

@@ -18,7 +18,14 @@ import {
   objectKey,
 } from "../client/index.js";
 import { applyClaims, planClaims } from "./claims.js";
-import { type ControllerContext, PODS, REPLICASETS, runnerFor } from "./context.js";
+import {
+  type ControllerContext,
+  PODS,
+  REPLICASETS,
+  type Recorder,
+  recorderFor,
+  runnerFor,
+} from "./context.js";
 import { Expectations } from "./expectations.js";
 import { controllerRef, ownerRefTo } from "./pods.js";
 import { planReplicas, planStatus, statusChanged } from "./replicaset-plan.js";
@@ -37,12 +44,14 @@ export class ReplicaSetController {
   private readonly pods: Informer<Pod>;
   private readonly expectations: Expectations;
   private readonly initialBatch: number;
+  private readonly events: Recorder;
 
   constructor(
     private readonly ctx: ControllerContext,
     opts: ReplicaSetControllerOptions = {},
   ) {
     this.initialBatch = opts.initialBatch ?? 1;
+    this.events = recorderFor(ctx, REPLICASETS);
     this.expectations = new Expectations(ctx.clock);
     this.controller = runnerFor(
       ctx,
@@ -132,13 +141,13 @@ export class ReplicaSetController {
     };
     const result = await slowStartBatch(count, this.initialBatch, async () => {
       const pod = await this.ctx.client.create(PODS, body);
-      this.ctx.recorder.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`);
+      this.events.event(rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`);
     });
     const skipped = count - result.succeeded;
     if (skipped > 0) this.expectations.lowerAdds(key, skipped);
     if (result.error === undefined) return undefined;
     const message = errorMessage(result.error);
-    this.ctx.recorder.event(rs, "Warning", "FailedCreate", `Error creating: ${message}`);
+    this.events.event(rs, "Warning", "FailedCreate", `Error creating: ${message}`);
     return message;
   }
 
@@ -152,12 +161,12 @@ export class ReplicaSetController {
       pods.map(async (pod) => {
         try {
           await this.ctx.client.delete(PODS, pod.metadata.name ?? "", { namespace: pod.metadata.namespace });
-          this.ctx.recorder.event(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
+          this.events.event(rs, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`);
         } catch (err) {
           // Gone already: that is what we wanted; it will not be observed again.
           this.expectations.deletionObserved(key, objectKey(pod));
           if (isNotFound(err)) return;
-          this.ctx.recorder.event(rs, "Warning", "FailedDelete", `Error deleting: ${errorMessage(err)}`);
+          this.events.event(rs, "Warning", "FailedDelete", `Error deleting: ${errorMessage(err)}`);
           throw err;
         }
       }),
