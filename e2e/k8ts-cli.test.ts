@@ -3,10 +3,13 @@
 // same tables). One API server for the whole file; each test works in its own namespace.
 
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type Deployment, RESOURCES, type ReplicaSet } from "../api/index.js";
+import { RestClient } from "../client/index.js";
 import {
   type Daemon,
   freePort,
@@ -25,6 +28,8 @@ let etcd: TestEtcd;
 let apiserver: Daemon;
 let dir: string;
 let kubeconfig: string;
+let client: RestClient;
+const resource = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
 
 const env = () => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dir, NO_COLOR: "1" });
 
@@ -116,6 +121,7 @@ before(async () => {
   } catch (err) {
     throw new Error(`${(err as Error).message}\napiserver output:\n${apiserver.output()}`);
   }
+  client = new RestClient({ server });
   kubeconfig = file(
     "kubeconfig",
     `apiVersion: v1
@@ -421,5 +427,202 @@ describe("describe, logs and exec against a pod on a (stand-in) node", () => {
     const missing = await k8ts(["exec", "nope", "-n", "on-node", "--", "ls"]);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+  });
+});
+
+describe("scale and rollout (the test plays the deployment controller's part)", () => {
+  const DEPLOYMENTS = resource("Deployment");
+  const REPLICASETS = resource("ReplicaSet");
+
+  /** A deployment at revision 2 with the two ReplicaSets a controller would have made. */
+  async function history(ns: string): Promise<Deployment> {
+    await ok(
+      k8ts(["apply", "-n", ns, "-f", file(`${ns}.yaml`, DEPLOY({ image: "busybox:1.37", replicas: 2 }))]),
+    );
+    const d = await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: ns });
+    for (const [revision, image] of [
+      [1, "busybox:1.36"],
+      [2, "busybox:1.37"],
+    ] as const) {
+      const template = JSON.parse(JSON.stringify(d.spec!.template));
+      template.metadata.labels["pod-template-hash"] = `h${revision}`;
+      template.spec.containers[0].image = image;
+      await client.create<ReplicaSet>(REPLICASETS, {
+        apiVersion: "apps/v1",
+        kind: "ReplicaSet",
+        metadata: {
+          name: `web-h${revision}`,
+          namespace: ns,
+          labels: template.metadata.labels,
+          annotations: {
+            "deployment.kubernetes.io/revision": String(revision),
+            "kubernetes.io/change-cause": `image ${image}`,
+          },
+          ownerReferences: [
+            {
+              apiVersion: "apps/v1",
+              kind: "Deployment",
+              name: "web",
+              uid: d.metadata.uid!,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          replicas: revision === 2 ? 2 : 0,
+          selector: { matchLabels: template.metadata.labels },
+          template,
+        },
+      });
+    }
+    return client.patch<Deployment>(
+      DEPLOYMENTS,
+      "web",
+      "merge",
+      { metadata: { annotations: { "deployment.kubernetes.io/revision": "2" } } },
+      { namespace: ns },
+    );
+  }
+
+  test("scale patches the scale subresource; --current-replicas refuses a stale count", async () => {
+    await namespace("scaling");
+    await ok(
+      k8ts([
+        "apply",
+        "-n",
+        "scaling",
+        "-f",
+        file("scale.yaml", DEPLOY({ image: "busybox:1.36", replicas: 1 })),
+      ]),
+    );
+    assert.equal(
+      (await ok(k8ts(["scale", "deploy/web", "--replicas=4", "-n", "scaling"]))).stdout,
+      "deployment.apps/web scaled\n",
+    );
+    assert.equal(
+      (await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "scaling" })).spec?.replicas,
+      4,
+    );
+    const stale = await k8ts([
+      "scale",
+      "deploy",
+      "web",
+      "--replicas=2",
+      "--current-replicas=3",
+      "-n",
+      "scaling",
+    ]);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /Expected replicas to be 3, was 4/);
+    await ok(k8ts(["scale", "deploy", "web", "--replicas=2", "--current-replicas=4", "-n", "scaling"]));
+    assert.equal(
+      (await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "scaling" })).spec?.replicas,
+      2,
+    );
+    const pods = await k8ts(["scale", "pod", "x", "--replicas=2"]);
+    assert.match(pods.stderr, /cannot scale pods/);
+  });
+
+  test("rollout status follows the deployment until it is rolled out, printing each stage", async () => {
+    await namespace("rolling");
+    await ok(
+      k8ts([
+        "apply",
+        "-n",
+        "rolling",
+        "-f",
+        file("roll.yaml", DEPLOY({ image: "busybox:1.36", replicas: 2 })),
+      ]),
+    );
+    const child = spawn(process.execPath, [K8TS_MAIN, "rollout", "status", "deploy/web", "-n", "rolling"], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const printed = (line: string) =>
+      waitFor(() => out.split("\n").includes(line), { what: `"${line}" in:\n${out}` });
+    try {
+      // Nothing has observed generation 1 yet.
+      await printed("Waiting for deployment spec update to be observed...");
+      const setStatus = async (status: Deployment["status"]) => {
+        const d = await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "rolling" });
+        await client.updateStatus(DEPLOYMENTS, {
+          ...d,
+          status: { observedGeneration: d.metadata.generation, ...status },
+        });
+      };
+      const waiting = 'Waiting for deployment "web" rollout to finish:';
+      await setStatus({ replicas: 3, updatedReplicas: 1 });
+      await printed(`${waiting} 1 out of 2 new replicas have been updated...`);
+      await setStatus({ replicas: 3, updatedReplicas: 2 });
+      await printed(`${waiting} 1 old replicas are pending termination...`);
+      await setStatus({ replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1 });
+      await printed(`${waiting} 1 of 2 updated replicas are available...`);
+      assert.equal(child.exitCode, null, "rollout status returned before the rollout finished");
+      await setStatus({ replicas: 2, updatedReplicas: 2, availableReplicas: 2, readyReplicas: 2 });
+      assert.equal(await exited, 0);
+      assert.equal(out.trim().split("\n").at(-1), 'deployment "web" successfully rolled out');
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  test("rollout history and undo, the same objects as kubectl's undo", async () => {
+    await namespace("undo-k8ts");
+    await ok(kubectl(["create", "namespace", "undo-kubectl"]));
+    await history("undo-k8ts");
+    await history("undo-kubectl");
+    const h = await ok(k8ts(["rollout", "history", "deploy/web", "-n", "undo-k8ts"]));
+    assert.equal(
+      h.stdout,
+      "deployment.apps/web\nREVISION   CHANGE-CAUSE\n1          image busybox:1.36\n2          image busybox:1.37\n\n",
+    );
+    const one = await ok(k8ts(["rollout", "history", "deploy/web", "--revision=1", "-n", "undo-k8ts"]));
+    assert.match(
+      one.stdout,
+      /with revision #1\nPod Template:\n {2}Labels:\s+app=web\n\s+pod-template-hash=h1/,
+    );
+    assert.match(one.stdout, /Image:\s+busybox:1.36/);
+    const u = await ok(k8ts(["rollout", "undo", "deploy/web", "-n", "undo-k8ts"]));
+    assert.equal(u.stdout, "deployment.apps/web rolled back\n");
+    await ok(kubectl(["rollout", "undo", "deploy/web", "-n", "undo-kubectl"]));
+    const a = await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "undo-k8ts" });
+    const b = await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "undo-kubectl" });
+    assert.equal(a.spec?.template.spec?.containers[0]?.image, "busybox:1.36");
+    assert.deepEqual(a.spec?.template, b.spec?.template);
+    const { "kubectl.kubernetes.io/last-applied-configuration": la, ...annA } = a.metadata.annotations!;
+    const { "kubectl.kubernetes.io/last-applied-configuration": lb, ...annB } = b.metadata.annotations!;
+    assert.deepEqual(annA, annB);
+    assert.ok(la && lb);
+    const again = await ok(k8ts(["rollout", "undo", "deploy/web", "--to-revision=1", "-n", "undo-k8ts"]));
+    assert.equal(
+      again.stdout,
+      "deployment.apps/web skipped rollback (current template already matches revision 1)\n",
+    );
+  });
+
+  test("rollout restart stamps the template; pause and resume", async () => {
+    await ok(k8ts(["rollout", "restart", "deploy/web", "-n", "undo-k8ts"]));
+    const d = await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "undo-k8ts" });
+    assert.match(
+      d.spec?.template.metadata?.annotations?.["kubectl.kubernetes.io/restartedAt"] ?? "",
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
+    assert.equal(
+      (await ok(k8ts(["rollout", "pause", "deploy/web", "-n", "undo-k8ts"]))).stdout,
+      "deployment.apps/web paused\n",
+    );
+    const refused = await k8ts(["rollout", "undo", "deploy/web", "-n", "undo-k8ts"]);
+    assert.match(refused.stderr, /cannot rollback a paused deployment/);
+    await ok(k8ts(["rollout", "resume", "deploy/web", "-n", "undo-k8ts"]));
+    assert.equal(
+      (await client.get<Deployment>(DEPLOYMENTS, "web", { namespace: "undo-k8ts" })).spec?.paused,
+      undefined,
+    );
   });
 });
