@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Deployment, Pod, ReplicaSet } from "../api/index.js";
 import { formatLabelSelector } from "../api/index.js";
-import { isNotFound } from "../client/index.js";
+import { isInvalid, isNotFound } from "../client/index.js";
 import { DEPLOYMENTS, REPLICASETS } from "./context.js";
 import { REVISION } from "./deployment-util.js";
 import { container, kubectlFor, type Stack, startPodAgent, startStack, waitFor } from "./test-helpers.js";
@@ -335,4 +335,12 @@ test("controllers restarted in the middle of a rollout converge without breaking
   });
   assert.ok(maxPods <= 5, `never more than replicas + maxSurge pods (saw ${maxPods})`);
   assert.ok(minReady >= 3, `never fewer than replicas - maxUnavailable ready (saw ${minReady})`);
+});
+
+test("an invalid template is refused by the API server before any ReplicaSet or pod exists", async () => {
+  const bad = deployment("invalid", 2);
+  bad.spec!.template.spec!.containers[0]!.image = "";
+  await assert.rejects(stack.client.create(DEPLOYMENTS, bad), (err) => isInvalid(err));
+  const rss = await stack.client.list(REPLICASETS, { namespace: "default", labelSelector: "app=invalid" });
+  assert.equal(rss.items.length, 0);
 });
