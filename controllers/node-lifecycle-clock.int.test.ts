@@ -110,3 +110,41 @@ test("default grace period and toleration, on a fake clock", async () => {
     { what: "pod evicted after the default 300 s toleration" },
   );
 });
+
+test("NoExecute tainting is rate-limited: 0.1 nodes a second by default", async () => {
+  const { client } = stack;
+  for (const name of ["a", "b"]) await client.delete(NODES, name);
+  for (const name of ["c1", "c2", "c3"]) await nodeWithLease(name);
+  const renewC3 = async () => {
+    await settled();
+    const before = countOf.get("c3") ?? 0;
+    const lease = await client.get<Lease>(LEASES, "c3", { namespace: NODE_LEASE_NAMESPACE });
+    lease.spec = { ...lease.spec, renewTime: formatMicroTime(clock.now()) };
+    await client.update(LEASES, lease);
+    await waitFor(() => (countOf.get("c3") ?? 0) > before, { what: "c3's renewal observed" });
+  };
+  await settled();
+  clock.advance(30_000);
+  await renewC3();
+  clock.advance(11_000);
+  const noExecute = async (name: string) =>
+    Boolean((await client.get<Node>(NODES, name)).spec?.taints?.some((t) => t.effect === "NoExecute"));
+  await waitFor(async () => (await ready("c1")) === "Unknown" && (await ready("c2")) === "Unknown", {
+    what: "c1 and c2 Unknown",
+  });
+  await waitFor(async () => (await noExecute("c1")) || (await noExecute("c2")), { what: "one node tainted" });
+  await settled();
+  assert.equal(
+    (await noExecute("c1")) && (await noExecute("c2")),
+    false,
+    "the second waits for the next token",
+  );
+  assert.equal(await ready("c3"), "True");
+
+  await renewC3();
+  clock.advance(10_000);
+  await waitFor(async () => (await noExecute("c1")) && (await noExecute("c2")), {
+    what: "the second node tainted 10 s later",
+  });
+  assert.equal(await noExecute("c3"), false);
+});
