@@ -626,3 +626,48 @@ describe("scale and rollout (the test plays the deployment controller's part)", 
     );
   });
 });
+
+describe("cordon, uncordon, drain", () => {
+  test("drain refuses pods that would be lost, then evicts what it may and waits", async () => {
+    await namespace("draining");
+    const node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "drain-me" },
+      status: { allocatable: { cpu: "2", memory: "2Gi", pods: "10" } },
+    };
+    await ok(k8ts(["create", "-f", file("drain-node.json", JSON.stringify(node))]));
+    const on = "\n  nodeName: drain-me";
+    const mirror = POD("mirror", on).replace(
+      "  labels:",
+      '  annotations:\n    kubernetes.io/config.mirror: "x"\n  labels:',
+    );
+    await ok(
+      k8ts(["apply", "-n", "draining", "-f", file("drain-pods.yaml", `${POD("bare", on)}---\n${mirror}`)]),
+    );
+    const refused = await k8ts(["drain", "drain-me"]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stdout, "node/drain-me cordoned\n");
+    assert.match(
+      refused.stderr,
+      /cannot delete Pods that declare no controller \(use --force to override\): draining\/bare/,
+    );
+    assert.doesNotMatch(refused.stderr, /mirror/);
+    assert.match((await ok(k8ts(["get", "nodes", "drain-me"]))).stdout, /drain-me\s+\S*SchedulingDisabled/);
+
+    const drained = await ok(k8ts(["drain", "drain-me", "--force", "--grace-period=0", "--timeout=30s"]));
+    assert.equal(
+      drained.stdout,
+      "node/drain-me already cordoned\nevicting pod draining/bare\npod/bare evicted\nnode/drain-me drained\n",
+    );
+    assert.match(drained.stderr, /Warning: deleting Pods that declare no controller: draining\/bare/);
+    const left = await ok(k8ts(["get", "pods", "-n", "draining", "-o", "name"]));
+    assert.equal(left.stdout, "pod/mirror\n", "the mirror pod stays; the evicted one is gone");
+
+    assert.equal((await ok(k8ts(["uncordon", "drain-me"]))).stdout, "node/drain-me uncordoned\n");
+    assert.equal((await ok(k8ts(["uncordon", "drain-me"]))).stdout, "node/drain-me already uncordoned\n");
+    assert.equal((await ok(k8ts(["cordon", "drain-me"]))).stdout, "node/drain-me cordoned\n");
+    const theirs = await ok(kubectl(["get", "node", "drain-me", "-o", "jsonpath={.spec.unschedulable}"]));
+    assert.equal(theirs.stdout, "true");
+  });
+});
