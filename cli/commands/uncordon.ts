@@ -1,24 +1,5 @@
-// `k8ts uncordon`: the definition; the action is kubectl/nodes.ts.
+// `k8ts uncordon`: the definition is shared with cordon (kubectl/cordon-command.ts).
 
-import { type Command, UsageError } from "../command.js";
-import { runReporting } from "../errors.js";
-import { connect } from "../kube.js";
-import { setUnschedulable } from "../kubectl/nodes.js";
-import { parseVerb } from "../verb-flags.js";
+import { cordonCommand } from "../kubectl/cordon-command.js";
 
-export const command: Command = {
-  summary: "mark nodes schedulable again",
-  usage: `Usage: k8ts uncordon NODE...
-
-Flags:
-  --context CTX  --kubeconfig FILE`,
-  run(argv) {
-    const { flags, args } = parseVerb(argv, {});
-    if (args.length === 0) throw new UsageError("name the node(s): k8ts uncordon NODE...");
-    return runReporting(async () => {
-      const kube = connect(flags);
-      for (const name of args) await setUnschedulable(kube, name, false);
-      return 0;
-    });
-  },
-};
+export const command = cordonCommand(false);
