@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Registry } from "prom-client";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocket, WebSocketServer } from "ws";
 import type { Pod } from "../api/index.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
 import { LogFormatter, type LogOptions, readEntries, tail } from "./logs.js";
@@ -205,6 +205,10 @@ const frame = (channel: number, data: Buffer | string) =>
 async function runExec(deps: NodeServerDeps, ws: WebSocket, containerId: string, q: URLSearchParams) {
   const cmd = q.getAll("command");
   const interactive = flag(q, "stdin") || flag(q, "tty");
+  // The client may send stdin and a resize at once: hold its frames until the runtime's stream is open.
+  const early: { data: Buffer; binary: boolean }[] = [];
+  const hold = (data: Buffer, binary: boolean) => early.push({ data, binary });
+  ws.on("message", hold);
   const finish = (status: string) => {
     ws.send(frame(3, status), { binary: true }, () => ws.close(1000));
   };
@@ -220,7 +224,9 @@ async function runExec(deps: NodeServerDeps, ws: WebSocket, containerId: string,
         stderr: flag(q, "stderr"),
       });
       if (!r.url) throw new Error("the runtime returned no streaming URL for exec");
-      await proxyExec(ws, r.url);
+      const upstream = await openUpstream(r.url);
+      ws.off("message", hold);
+      relay(ws, upstream, early);
       return;
     }
     const r = await deps.runtime.ExecSync({ containerId, cmd, timeout: 0 }, { deadlineMs: 24 * 3600_000 });
@@ -233,16 +239,19 @@ async function runExec(deps: NodeServerDeps, ws: WebSocket, containerId: string,
   }
 }
 
-/** Relays v5 frames between the client and the runtime's streaming server, unchanged in both directions. */
-async function proxyExec(client: WebSocket, url: string): Promise<void> {
-  const { WebSocket: WS } = await import("ws");
-  const upstream = new WS(url, [EXEC_PROTOCOL]);
-  await new Promise<void>((resolve, reject) => {
-    upstream.once("open", () => resolve());
+function openUpstream(url: string): Promise<WebSocket> {
+  const upstream = new WebSocket(url, [EXEC_PROTOCOL]);
+  return new Promise((resolve, reject) => {
+    upstream.once("open", () => resolve(upstream));
     upstream.once("error", reject);
   });
-  upstream.on("message", (d, isBinary) => client.send(d as Buffer, { binary: isBinary }));
-  client.on("message", (d, isBinary) => upstream.send(d as Buffer, { binary: isBinary }));
+}
+
+/** Relays v5 frames between the client and the runtime's streaming server, unchanged in both directions. */
+function relay(client: WebSocket, upstream: WebSocket, early: { data: Buffer; binary: boolean }[]): void {
+  for (const m of early) upstream.send(m.data, { binary: m.binary });
+  upstream.on("message", (d: Buffer, binary) => client.send(d, { binary }));
+  client.on("message", (d: Buffer, binary) => upstream.send(d, { binary }));
   upstream.on("close", (code) => client.close(code === 1005 ? 1000 : code));
   client.on("close", () => upstream.close());
 }
