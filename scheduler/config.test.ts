@@ -10,7 +10,7 @@ describe("scheduler config", () => {
     const c = parseSchedulerConfig("");
     const p = c.profiles[0]!;
     assert.equal(p.schedulerName, "default-scheduler");
-    assert.equal(c.percentageOfNodesToScore, 100);
+    assert.equal(c.percentageOfNodesToScore, 0, "adaptive, as Kubernetes");
     assert.deepEqual(names(p.plugins.filter), [
       "NodeUnschedulable",
       "NodeName",

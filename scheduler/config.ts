@@ -5,7 +5,7 @@
 //
 //   apiVersion: kubescheduler.config.k8s.io/v1
 //   kind: KubeSchedulerConfiguration
-//   percentageOfNodesToScore: 100        # 1..100; 100 (default here) filters every node
+//   percentageOfNodesToScore: 0          # 0 (default) adapts to the cluster size; 100 filters every node
 //   podInitialBackoffSeconds: 1
 //   podMaxBackoffSeconds: 10
 //   profiles:
@@ -104,7 +104,7 @@ export function buildSchedulerConfig(
   if (c.kind !== undefined && c.kind !== "KubeSchedulerConfiguration") {
     throw new ConfigError(`${where}: kind must be KubeSchedulerConfiguration, got "${String(c.kind)}"`);
   }
-  const pct = wholeNumber(c.percentageOfNodesToScore ?? 100, `${where}: percentageOfNodesToScore`, 1, 100);
+  const pct = wholeNumber(c.percentageOfNodesToScore ?? 0, `${where}: percentageOfNodesToScore`, 0, 100);
   const initial = wholeNumber(c.podInitialBackoffSeconds ?? 1, `${where}: podInitialBackoffSeconds`, 1, 3600);
   const max = wholeNumber(c.podMaxBackoffSeconds ?? 10, `${where}: podMaxBackoffSeconds`, initial, 3600);
   const rawProfiles = c.profiles ?? [{ schedulerName: DEFAULT_SCHEDULER_NAME }];

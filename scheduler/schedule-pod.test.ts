@@ -68,6 +68,10 @@ describe("helpers", () => {
     assert.equal(numFeasibleNodesToFind(100, 5000), 5000);
     assert.equal(numFeasibleNodesToFind(10, 5000), 500);
     assert.equal(numFeasibleNodesToFind(1, 5000), 100);
+    assert.equal(numFeasibleNodesToFind(0, 50), 50, "adaptive: small clusters are filtered whole");
+    assert.equal(numFeasibleNodesToFind(0, 1000), 420);
+    assert.equal(numFeasibleNodesToFind(0, 5000), 500);
+    assert.equal(numFeasibleNodesToFind(0, 100_000), 5000, "never below 5 %");
   });
 
   test("pickBest breaks ties at random and never picks a lower score", () => {

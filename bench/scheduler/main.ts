@@ -16,6 +16,7 @@
 //
 // Flags: --nodes 1000 --pods 10000 --concurrency 32 --mode stream|backlog
 
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
@@ -135,6 +136,17 @@ function podBody(i: number, ask: PodAsk): string {
       ],
     },
   });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid || pid < 0) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Math.round(((Number(fields[11]) + Number(fields[12])) / 100) * 10) / 10; // utime, stime at 100 Hz
+  } catch {
+    return undefined;
+  }
 }
 
 async function main() {
@@ -272,6 +284,13 @@ async function main() {
       ]),
     );
 
+    // Where the machine's time went during the whole run (2 cores are shared by all three).
+    const cpu = {
+      scheduler: cpuSeconds(scheduler?.child.pid),
+      apiserver: cpuSeconds(api.child.pid),
+      etcd: cpuSeconds(etcd.pid),
+      bench: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
+    };
     const podsPerSecond = bound / e2eSeconds;
     const etcdRate = PODS / rawSeconds;
     const result = {
@@ -291,6 +310,9 @@ async function main() {
       creates: { perSecond: Math.round(PODS / createSeconds) },
       rawEtcd: { putsPerSecond: Math.round(etcdRate) },
       ratio: Math.round((podsPerSecond / etcdRate) * 1000) / 1000,
+      cpuSeconds: cpu,
+      schedulerCpuMsPerPod:
+        cpu.scheduler === undefined ? null : Math.round((cpu.scheduler * 1000 * 100) / PODS) / 100,
       schedulerAttempts: attempts,
       schedulerWarnings: [
         ...new Set(
