@@ -127,9 +127,10 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     name: "pods",
     listerWatcher: listerWatcherFor<Pod>(client, PODS, { fieldSelector: `spec.nodeName=${opts.nodeName}` }),
     clock,
+    indexers: { uid: (p) => (p.metadata.uid ? [p.metadata.uid] : []) },
     onError: (err) => log({ level: "warn", msg: "pod watch failed", err: String(err) }),
   });
-  const findPod = (uid: string) => informer.store.list().find((p) => p.metadata.uid === uid);
+  const findPod = (uid: string): Pod | undefined => informer.store.byIndex("uid", uid)[0];
 
   let workers: PodWorkers;
   const probes = new ProbeManager({

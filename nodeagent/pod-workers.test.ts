@@ -88,6 +88,33 @@ describe("PodWorkers", () => {
     assert.deepEqual(s.calls, ["sync a@1", "terminate a grace=7", "cleanup a inApi=true"]);
   });
 
+  it("the pod's deletion arriving while it terminates is absorbed, not a second termination", async () => {
+    const calls: string[] = [];
+    const logs: unknown[] = [];
+    let releaseTerminate = () => {};
+    const syncer: PodSyncer = {
+      sync: async () => ({}),
+      terminate: async (p) => {
+        calls.push(`terminate ${p.metadata.uid}`);
+        await new Promise<void>((r) => {
+          releaseTerminate = r;
+        });
+      },
+      cleanup: async (p) => {
+        calls.push(`cleanup ${p.metadata.uid}`);
+      },
+    };
+    const w = new PodWorkers({ syncer, clock: new FakeClock(), log: (l) => logs.push(l) });
+    w.update(pod("a", "1", { deletionTimestamp: "2026-01-01T00:00:00Z", deletionGracePeriodSeconds: 1 }));
+    await settle();
+    w.podGone(pod("a", "2"));
+    releaseTerminate();
+    await settle();
+    assert.deepEqual(calls, ["terminate a", "cleanup a"]);
+    assert.deepEqual(logs, []);
+    assert.equal(w.phaseOf("a"), "Terminated");
+  });
+
   it("a pod that vanished from the API is stopped at once and not deleted again", async () => {
     const s = gatedSyncer();
     const w = new PodWorkers({ syncer: s.syncer, clock: new FakeClock(), log: () => {} });

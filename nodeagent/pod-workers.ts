@@ -139,7 +139,8 @@ export class PodWorkers {
     w.cancelTimer = undefined;
     let requeueMs: number | undefined;
     try {
-      while (w.pending && !this.stopped) {
+      // Updates that arrive once the pod is Terminated (its own DELETE coming back) have nothing left to do.
+      while (w.pending && !this.stopped && w.phase !== "Terminated") {
         const { pod, gone } = w.pending;
         w.pending = undefined;
         if (w.phase === "Syncing" && (gone || pod.metadata.deletionTimestamp))
