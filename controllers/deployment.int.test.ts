@@ -225,12 +225,16 @@ test("a template that never becomes ready stalls at maxUnavailable and exceeds i
       async () => {
         const x = await get("stall");
         const p = x.status?.conditions?.find((c) => c.type === "Progressing");
-        return p?.reason === "ProgressDeadlineExceeded" ? x : undefined;
+        // Counts keep being reported after the deadline. The rollout settles at the floor: 2 old
+        // available (3 - maxUnavailable) and 2 new never ready (total 4 = 3 + maxSurge).
+        const settledAtFloor = x.status?.availableReplicas === 2 && x.status.updatedReplicas === 2;
+        return p?.reason === "ProgressDeadlineExceeded" && settledAtFloor ? x : undefined;
       },
-      { timeoutMs: 20_000, what: "ProgressDeadlineExceeded" },
+      { timeoutMs: 20_000, what: "ProgressDeadlineExceeded with 2 available, 2 updated" },
     );
     assert.equal(d.status?.conditions?.find((c) => c.type === "Progressing")?.status, "False");
-    assert.equal(d.status?.availableReplicas, 2);
+    assert.equal(d.status?.unavailableReplicas, 2);
+    assert.equal(d.status?.replicas, 4);
   } finally {
     watchers.delete(check);
   }
