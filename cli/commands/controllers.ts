@@ -109,6 +109,17 @@ Durations: 500ms, 15s, 2m, 1m30s.`,
       { onError: (err) => log({ level: "warn", msg: "event not recorded", error: String(err) }) },
     );
     const metrics = new ControllerMetrics();
+    const observer = {
+      reconciled: (e: Parameters<ControllerMetrics["reconciled"]>[0]) => metrics.reconciled(e),
+      // Conflicts with a lagging cache are routine (retried with backoff); repeated failures are worth a look.
+      reconcileError: (e: { controller: string; key: string; error: unknown; retries: number }) =>
+        log({
+          level: e.retries >= 3 ? "warn" : "debug",
+          msg: "reconcile failed",
+          ...e,
+          error: String(e.error),
+        }),
+    };
 
     /** Runs the controllers until `signal` aborts. */
     const runControllers = async (signal: AbortSignal) => {
@@ -119,7 +130,7 @@ Durations: 500ms, 15s, 2m, 1m30s.`,
           controllers,
           recorder,
           log,
-          observer: metrics,
+          observer,
           nodeLifecycle,
         });
         metrics.track(running.controllers);
