@@ -162,7 +162,7 @@ export function terminalPhase(
   let failed = false;
   for (const c of pod.spec?.containers ?? []) {
     const last = latest.get(c.name);
-    if (!last || last.state !== "exited") return undefined;
+    if (last?.state !== "exited") return undefined;
     if (last.exitCode !== 0) {
       if (policy === "OnFailure") return undefined;
       failed = true;
@@ -215,7 +215,7 @@ export function computePodActions(input: PlanInput): PodActions {
   const latest = latestByName(observed);
   const sandbox = observed.sandboxes[0];
   const readySandboxes = observed.sandboxes.filter((s) => s.ready);
-  const sandboxChanged = !sandbox || !sandbox.ready || readySandboxes.length > 1;
+  const sandboxChanged = !sandbox?.ready || readySandboxes.length > 1;
 
   const actions: PodActions = {
     killPod: false,

@@ -22,6 +22,8 @@ const TRANSITIONS: Record<WorkerPhase, WorkerPhase[]> = {
 
 export class IllegalTransitionError extends Error {}
 
+const MAX_FINISHED = 10_000;
+
 export function transition(from: WorkerPhase, to: WorkerPhase, uid: string): WorkerPhase {
   if (!TRANSITIONS[from].includes(to))
     throw new IllegalTransitionError(`pod worker ${uid}: cannot go from ${from} to ${to}`);
@@ -172,6 +174,8 @@ export class PodWorkers {
       if (w.phase === "Terminated") {
         this.workers.delete(w.uid);
         this.finished.add(w.uid);
+        // Remember enough finished uids to absorb late events, not every pod the node ever ran.
+        if (this.finished.size > MAX_FINISHED) this.finished.delete(this.finished.values().next().value!);
       } else if (!this.stopped) {
         const delay = Math.min(requeueMs ?? Infinity, this.opts.resyncMs ?? 10_000);
         w.cancelTimer = this.opts.clock.setTimer(delay, () => this.dispatch({ pod: w.latest, gone: false }));

@@ -303,7 +303,7 @@ export async function startNodeServer(deps: NodeServerDeps, host: string, port: 
         throw badRequest(`upgrade not supported: only ${EXEC_PROTOCOL} is spoken`);
       const t = await resolveTarget(deps, parts.slice(1));
       const live = t.instances[0];
-      if (!live || live.state !== "running")
+      if (live?.state !== "running")
         throw badRequest(`container "${t.container}" in pod "${t.pod.metadata.name}" is not running`);
       if (url.searchParams.getAll("command").length === 0)
         throw badRequest("you must specify at least one command");
