@@ -241,7 +241,7 @@ describe("node agent", () => {
     await deleteAndWaitGone("live");
   });
 
-  it("a container over its memory limit ends OOMKilled; restartPolicy Never fails the pod", async () => {
+  it("pods that fail for good: over the memory limit (OOMKilled), past activeDeadlineSeconds (DeadlineExceeded)", async () => {
     await node.client.create(
       PODS,
       busybox(
@@ -251,10 +251,17 @@ describe("node agent", () => {
         { resources: { limits: { memory: "16Mi" } } },
       ),
     );
-    const p = await podWhere("oom", "Failed", (p) => p.status?.phase === "Failed", 30_000);
-    assert.equal(main(p)?.state?.terminated?.reason, "OOMKilled");
-    assert.equal(main(p)?.restartCount, 0);
-    await deleteAndWaitGone("oom");
+    await node.client.create(
+      PODS,
+      busybox("deadline", "trap 'exit 0' TERM; while true; do sleep 0.2; done", { activeDeadlineSeconds: 2 }),
+    );
+    const oom = await podWhere("oom", "Failed", (p) => p.status?.phase === "Failed", 30_000);
+    assert.equal(main(oom)?.state?.terminated?.reason, "OOMKilled");
+    assert.equal(main(oom)?.restartCount, 0);
+    const late = await podWhere("deadline", "Failed", (p) => p.status?.phase === "Failed", 30_000);
+    assert.equal(late.status?.reason, "DeadlineExceeded");
+    assert.ok(main(late)?.state?.terminated, "its container was stopped");
+    await Promise.all(["oom", "deadline"].map(deleteAndWaitGone));
   });
 
   it("bad input ends in Kubernetes' reasons: ErrImagePull, RunContainerError, a missing ConfigMap", async () => {

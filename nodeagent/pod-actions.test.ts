@@ -205,6 +205,32 @@ const cases: Case[] = [
     want: { terminal: "Succeeded", killPod: false, createSandbox: false },
   },
   {
+    name: "past activeDeadlineSeconds: Failed, everything stops",
+    pod: {
+      ...pod(),
+      spec: { ...pod().spec!, activeDeadlineSeconds: 30 },
+      status: { startTime: new Date(NOW - 31_000).toISOString() },
+    },
+    observed: observed([sandbox()], [ctr("main")]),
+    want: { terminal: "Failed", killPod: true, start: [] },
+  },
+  {
+    name: "before activeDeadlineSeconds: sync again when it passes",
+    pod: {
+      ...pod(),
+      spec: { ...pod().spec!, activeDeadlineSeconds: 30 },
+      status: { startTime: new Date(NOW - 10_000).toISOString() },
+    },
+    observed: observed([sandbox()], [ctr("main")]),
+    want: { killPod: false, requeueAfterMs: 20_000 },
+  },
+  {
+    name: "a pod reported Failed stays finished: its killed containers are not restarted",
+    pod: { ...pod(), status: { phase: "Failed" } },
+    observed: observed([sandbox({ ready: false })], [exited("main", 137)]),
+    want: { terminal: "Failed", killPod: false, start: [], backoff: [] },
+  },
+  {
     name: "liveness failure: kill, the restart follows the exit",
     pod: pod(),
     observed: observed([sandbox()], [ctr("main", { id: "c-live" })]),

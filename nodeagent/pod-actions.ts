@@ -149,11 +149,25 @@ function initProgress(pod: Pod, latest: Map<string, ObservedContainer>): InitPro
   return { done: true };
 }
 
+/** Time left of spec.activeDeadlineSeconds, counted from status.startTime (undefined: no deadline). */
+export function deadlineRemainingMs(pod: Pod, now: number): number | undefined {
+  const deadline = pod.spec?.activeDeadlineSeconds;
+  const start = Date.parse(pod.status?.startTime ?? "");
+  if (deadline === undefined || Number.isNaN(start)) return undefined;
+  return start + deadline * 1000 - now;
+}
+
 /** Pod phase that nothing will change any more, or undefined while the pod is still live. */
 export function terminalPhase(
   pod: Pod,
   latest: Map<string, ObservedContainer>,
+  now: number,
 ): "Succeeded" | "Failed" | undefined {
+  // A pod that reached a terminal phase never leaves it, whatever its containers do afterwards.
+  const reported = pod.status?.phase;
+  if (reported === "Succeeded" || reported === "Failed") return reported;
+  const left = deadlineRemainingMs(pod, now);
+  if (left !== undefined && left <= 0) return "Failed";
   const policy = pod.spec?.restartPolicy ?? "Always";
   if (policy === "Always") return undefined;
   const init = initProgress(pod, latest);
@@ -228,7 +242,7 @@ export function computePodActions(input: PlanInput): PodActions {
     containersToRemove: deadToRemove(observed),
   };
 
-  const terminal = terminalPhase(pod, latest);
+  const terminal = terminalPhase(pod, latest, now);
   if (terminal) {
     actions.terminal = terminal;
     // Stop what is left (the sandbox) once; a finished pod is never started again.
@@ -261,7 +275,7 @@ export function computePodActions(input: PlanInput): PodActions {
         if (shouldRestart(policy, latest.get(c.name)) || running(latest.get(c.name)))
           addWaitOrStart(c, false);
     }
-    return withRequeue(actions);
+    return withRequeue(actions, deadlineRemainingMs(pod, now));
   }
 
   const init = initProgress(pod, latest);
@@ -271,7 +285,7 @@ export function computePodActions(input: PlanInput): PodActions {
   }
   if (!init.done) {
     if (init.next) addWaitOrStart(init.next, true);
-    return withRequeue(actions);
+    return withRequeue(actions, deadlineRemainingMs(pod, now));
   }
 
   for (const c of spec.containers) {
@@ -293,10 +307,14 @@ export function computePodActions(input: PlanInput): PodActions {
         message: `Container ${c.name} ${why}${policy === "Never" ? "" : ", will be restarted"}`,
       });
   }
-  return withRequeue(actions);
+  return withRequeue(actions, deadlineRemainingMs(pod, now));
 }
 
-function withRequeue(actions: PodActions): PodActions {
-  if (actions.backoff.length) actions.requeueAfterMs = Math.min(...actions.backoff.map((b) => b.remainingMs));
+function withRequeue(actions: PodActions, deadlineMs: number | undefined): PodActions {
+  const waits = [
+    ...actions.backoff.map((b) => b.remainingMs),
+    ...(deadlineMs !== undefined ? [deadlineMs] : []),
+  ];
+  if (waits.length) actions.requeueAfterMs = Math.min(...waits);
   return actions;
 }

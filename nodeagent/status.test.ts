@@ -181,6 +181,18 @@ describe("generatePodStatus", () => {
     });
   }
 
+  it("past activeDeadlineSeconds: Failed with reason DeadlineExceeded", () => {
+    const p: Pod = {
+      ...pod(),
+      spec: { ...pod().spec!, activeDeadlineSeconds: 5 },
+      status: { startTime: new Date(NOW - 6_000).toISOString() },
+    };
+    const s = status(p, observed([ctr("main", "running")]));
+    assert.equal(s.phase, "Failed");
+    assert.equal(s.reason, "DeadlineExceeded");
+    assert.equal(s.message, "Pod was active on the node longer than the specified deadline");
+  });
+
   it("keeps startTime and transition times while nothing changed, so no write is needed", () => {
     const p = pod();
     const o = observed([ctr("main", "running")]);

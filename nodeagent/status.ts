@@ -14,7 +14,7 @@ import type {
 import { RESOURCES } from "../api/index.js";
 import { isConflict, isNotFound, type RestClient } from "../client/index.js";
 import type { BackoffWait, ProbeResult } from "./pod-actions.js";
-import { terminalPhase } from "./pod-actions.js";
+import { deadlineRemainingMs, terminalPhase } from "./pod-actions.js";
 import type { ObservedContainer, ObservedPod } from "./runtime.js";
 import { latestByName } from "./runtime.js";
 
@@ -163,7 +163,17 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   );
 
   const old = pod.status ?? {};
-  const terminal = terminalPhase(pod, latest);
+  const terminal = terminalPhase(pod, latest, input.now);
+  const left = deadlineRemainingMs(pod, input.now);
+  const deadline =
+    terminal === "Failed" && left !== undefined && left <= 0 && old.phase !== "Failed"
+      ? {
+          reason: "DeadlineExceeded",
+          message: "Pod was active on the node longer than the specified deadline",
+        }
+      : old.phase === "Failed" && old.reason
+        ? { reason: old.reason, message: old.message ?? "" }
+        : undefined;
   const phase: PodPhase = terminal ?? livePhase(pod, statuses, initDone);
   const containersReady = statuses.length > 0 && statuses.every((s) => s.ready);
   const sandbox = observed.sandboxes.find((s) => s.ready);
@@ -184,6 +194,7 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   const podIP = pod.spec?.hostNetwork ? input.hostIP : sandbox?.ip || old.podIP;
   return {
     phase,
+    ...(deadline ?? {}),
     conditions,
     hostIP: input.hostIP,
     hostIPs: [{ ip: input.hostIP }],
