@@ -70,6 +70,7 @@ export class NodeLifecycleController {
   private readonly heartbeats = new Map<string, { seen: string; at: number }>();
   /** Per node: the Ready status we last saw, to report transitions as events. */
   private readonly lastReady = new Map<string, string>();
+  private readonly warnedSlow = new Set<string>();
   private readonly nodeEvents: Recorder;
   private readonly podEvents: Recorder;
 
@@ -162,6 +163,18 @@ export class NodeLifecycleController {
     const seen = `${lease?.spec?.renewTime ?? ""}|${readyCondition(node)?.lastHeartbeatTime ?? ""}`;
     const prev = this.heartbeats.get(name);
     if (prev && prev.seen === seen) return prev.at;
+    // Kubernetes' grace period is four renewals (kubelet renews every 10 s, grace 40 s). Heartbeats
+    // further apart than half the grace period make a healthy node flap NotReady: say so, once.
+    if (prev && now - prev.at > this.gracePeriodMs / 2 && !this.warnedSlow.has(name)) {
+      this.warnedSlow.add(name);
+      this.ctx.log({
+        level: "warn",
+        msg: "node heartbeats are far apart for the grace period; the node may flap NotReady",
+        node: name,
+        heartbeatIntervalMs: now - prev.at,
+        gracePeriodMs: this.gracePeriodMs,
+      });
+    }
     this.heartbeats.set(name, { seen, at: now });
     return now;
   }
