@@ -323,7 +323,7 @@ describe("node agent", () => {
     await Promise.all(["noimage", "nocmd", "nocm"].map(deleteAndWaitGone));
   });
 
-  it("runs init containers in order before the containers; env from the downward API", async () => {
+  it("runs init containers in order (a sidecar keeps running) before the containers; env from the downward API", async () => {
     await node.client.create<Pod>(PODS, {
       ...busybox("init", ""),
       spec: {
@@ -331,6 +331,13 @@ describe("node agent", () => {
         terminationGracePeriodSeconds: 1,
         volumes: [{ name: "work", emptyDir: {} }],
         initContainers: [
+          {
+            name: "sidecar",
+            image: "busybox",
+            restartPolicy: "Always",
+            command: ["sh", "-c", "echo sidecar >> /work/order; exec sleep 3600"],
+            volumeMounts: [{ name: "work", mountPath: "/work" }],
+          },
           {
             name: "one",
             image: "busybox",
@@ -360,8 +367,12 @@ describe("node agent", () => {
     });
     const p = await podWhere("init", "Running", (p) => p.status?.phase === "Running");
     assert.deepEqual(
-      p.status?.initContainerStatuses?.map((s) => [s.name, s.state?.terminated?.reason]),
+      p.status?.initContainerStatuses?.map((s) => [
+        s.name,
+        s.state?.terminated?.reason ?? Object.keys(s.state ?? {})[0],
+      ]),
       [
+        ["sidecar", "running"],
         ["one", "Completed"],
         ["two", "Completed"],
       ],
@@ -374,7 +385,7 @@ describe("node agent", () => {
       },
       { what: "init pod logs" },
     );
-    assert.equal(logs.stdout, `one\ntwo\ninit ${node.nodeName}\n`);
+    assert.equal(logs.stdout, `sidecar\none\ntwo\ninit ${node.nodeName}\n`);
     await deleteAndWaitGone("init");
   });
 

@@ -18,7 +18,12 @@ function pod(opts: { policy?: RestartPolicy; inits?: string[]; containers?: stri
     metadata: { name: "p", namespace: "default", uid: "u1" },
     spec: {
       restartPolicy: opts.policy ?? "Always",
-      initContainers: opts.inits?.map((name) => ({ name, image: "busybox" })),
+      // "side:" marks a sidecar init container (restartPolicy Always).
+      initContainers: opts.inits?.map((n) =>
+        n.startsWith("side:")
+          ? { name: n.slice(5), image: "busybox", restartPolicy: "Always" as const }
+          : { name: n, image: "busybox" },
+      ),
       containers: (opts.containers ?? ["main"]).map((name) => ({ name, image: "busybox" })),
     },
   };
@@ -128,6 +133,30 @@ const cases: Case[] = [
     pod: pod({ inits: ["i1"], policy: "Never" }),
     observed: observed([sandbox()], [exited("i1", 1)]),
     want: { terminal: "Failed", killPod: true, start: [] },
+  },
+  {
+    name: "a sidecar init container that started lets the next init container go",
+    pod: pod({ inits: ["side:proxy", "i1"] }),
+    observed: observed([sandbox()], [ctr("proxy")]),
+    want: { initToStart: "i1", start: [] },
+  },
+  {
+    name: "inits done: the containers start while the sidecar keeps running",
+    pod: pod({ inits: ["side:proxy", "i1"] }),
+    observed: observed([sandbox()], [ctr("proxy"), exited("i1", 0)]),
+    want: { start: ["main"], kill: [] },
+  },
+  {
+    name: "a sidecar that stopped is restarted beside the containers, even under Never",
+    pod: pod({ inits: ["side:proxy"], policy: "Never" }),
+    observed: observed([sandbox()], [exited("proxy", 1, { finishedAt: NOW - 20_000 }), ctr("main")]),
+    want: { start: ["proxy"], terminal: undefined },
+  },
+  {
+    name: "the containers finished under Never: Succeeded, and the running sidecar is stopped",
+    pod: pod({ inits: ["side:proxy"], policy: "Never" }),
+    observed: observed([sandbox()], [ctr("proxy"), exited("main", 0)]),
+    want: { terminal: "Succeeded", killPod: true },
   },
   {
     name: "running and healthy: nothing to do",

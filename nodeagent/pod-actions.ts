@@ -135,11 +135,19 @@ interface InitProgress {
   failed?: Container;
 }
 
+export const isSidecar = (c: Container) => c.restartPolicy === "Always";
+
 function initProgress(pod: Pod, latest: Map<string, ObservedContainer>): InitProgress {
   const inits = pod.spec?.initContainers ?? [];
   const policy = pod.spec?.restartPolicy ?? "Always";
   for (const c of inits) {
     const last = latest.get(c.name);
+    if (isSidecar(c)) {
+      // A sidecar (restartPolicy Always, KEP-753) lets the next init container go once it has
+      // started; from then on it runs beside the containers and is restarted like them.
+      if (last?.startedAt) continue;
+      return { done: false, next: c };
+    }
     if (!last) return { done: false, next: c };
     if (running(last)) return { done: false };
     if (succeeded(last)) continue;
@@ -250,12 +258,15 @@ export function computePodActions(input: PlanInput): PodActions {
     return actions;
   }
 
-  const addWaitOrStart = (c: Container, init: boolean) => {
+  // During initialization one init container (sidecars included) starts at a time; afterwards
+  // sidecars restart beside the containers.
+  const addWaitOrStart = (c: Container, init: boolean, initPhase = init) => {
     const r = restartOf(c, init, latest.get(c.name), now, cfg);
     if ("wait" in r) actions.backoff.push(r.wait);
-    else if (init) actions.initToStart = r.start;
+    else if (initPhase) actions.initToStart = r.start;
     else actions.containersToStart.push(r.start);
   };
+  const sidecars = (spec.initContainers ?? []).filter(isSidecar);
 
   if (sandboxChanged) {
     // A pod that already ran and may not restart is not brought back in a new sandbox.
@@ -288,6 +299,8 @@ export function computePodActions(input: PlanInput): PodActions {
     return withRequeue(actions, deadlineRemainingMs(pod, now));
   }
 
+  // Sidecars that stopped come back whatever the pod's policy; then the containers, per the policy.
+  for (const c of sidecars) if (!running(latest.get(c.name))) addWaitOrStart(c, true, false);
   for (const c of spec.containers) {
     const last = latest.get(c.name);
     if (!running(last)) {

@@ -14,7 +14,7 @@ import type {
 import { RESOURCES } from "../api/index.js";
 import { isConflict, isNotFound, type RestClient } from "../client/index.js";
 import type { BackoffWait, ProbeResult } from "./pod-actions.js";
-import { deadlineRemainingMs, terminalPhase } from "./pod-actions.js";
+import { deadlineRemainingMs, isSidecar, terminalPhase } from "./pod-actions.js";
 import type { ObservedContainer, ObservedPod } from "./runtime.js";
 import { latestByName } from "./runtime.js";
 
@@ -155,6 +155,7 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   const inits = spec.initContainers ?? [];
   const initDone = inits.every((c) => {
     const l = latest.get(c.name);
+    if (isSidecar(c)) return !!l?.startedAt;
     return l?.state === "exited" && l.exitCode === 0;
   });
   const initStatuses = inits.map((c) => containerStatus(c, byName.get(c.name) ?? [], input, !initDone, true));
