@@ -394,6 +394,9 @@ describe("describe, logs and exec against a pod on a (stand-in) node", () => {
     assert.match(r.stdout, /Non-terminated Pods:\s+\(1 in total\)/);
     assert.match(r.stdout, /on-node\s+lp\s+100m \(5%\)\s+64Mi \(1%\)/);
     assert.match(r.stdout, /cpu\s+100m \(5%\)/);
+    const top = await ok(k8ts(["top", "nodes", "agent-node"]));
+    assert.equal(top.stdout.split("\n")[0]?.replace(/ +/g, " "), "NAME CPU(requests) MEMORY(requests) PODS");
+    assert.match(top.stdout, /^agent-node\s+\[#-{19}\] 100m\/2 5%\s+\[-{20}\] 64Mi\/4Gi 1%\s+1\/110$/m);
   });
 
   test("logs: the default container, --tail, -c, and errors", async () => {
