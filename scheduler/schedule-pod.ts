@@ -77,7 +77,8 @@ export function schedulePod(
     opts.startIndex % nodes.length,
     wanted,
   );
-  const rejectedBy = new Set(rejected.map((r) => r.plugin));
+  const rejectedBy = new Set<string>();
+  for (const r of rejected) rejectedBy.add(r.plugin);
   if (feasible.length === 0) {
     const errored = rejected.find((r) => r.status.code === "Error");
     const status = errored?.status ?? Status.unschedulable();

@@ -33,6 +33,19 @@ export interface PodInfo {
  * containers.
  */
 export function podRequests(pod: Pod): PodRequests {
+  // Informers hand out a new object for every change and cached objects are read-only, so a pod
+  // object's requests never change: parse its quantities once (PreFilter and the cache both ask).
+  let r = requestsCache.get(pod);
+  if (!r) {
+    r = computeRequests(pod);
+    requestsCache.set(pod, r);
+  }
+  return r;
+}
+
+const requestsCache = new WeakMap<Pod, PodRequests>();
+
+function computeRequests(pod: Pod): PodRequests {
   const r: PodRequests = { milliCPU: 0, memory: 0, nonZeroMilliCPU: 0, nonZeroMemory: 0 };
   for (const c of pod.spec?.containers ?? []) {
     const req = c.resources?.requests;

@@ -82,11 +82,18 @@ describe("NodeResourcesFit filter", () => {
   ]);
 
   test("init containers count by their largest, not added to the app containers", () => {
-    const pod = makePod("p", { cpu: "1" });
-    pod.spec!.initContainers = [{ name: "i", image: "x", resources: { requests: { cpu: "3" } } }];
-    assert.equal(runFilter(new NodeResourcesFit(), pod, nodeInfo("n")), "Success");
-    pod.spec!.initContainers[0]!.resources!.requests!.cpu = "5";
-    assert.equal(runFilter(new NodeResourcesFit(), pod, nodeInfo("n")), "Unschedulable: Insufficient cpu");
+    const withInit = (cpu: string): Pod => {
+      const pod = makePod("p", { cpu: "1" });
+      return {
+        ...pod,
+        spec: { ...pod.spec!, initContainers: [{ name: "i", image: "x", resources: { requests: { cpu } } }] },
+      };
+    };
+    assert.equal(runFilter(new NodeResourcesFit(), withInit("3"), nodeInfo("n")), "Success");
+    assert.equal(
+      runFilter(new NodeResourcesFit(), withInit("5"), nodeInfo("n")),
+      "Unschedulable: Insufficient cpu",
+    );
   });
 });
 
