@@ -11,7 +11,7 @@ import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { waitFor } from "../testing/index.js";
 import { buildSchedulerConfig } from "./config.js";
 import { makeNode, makePod, type NodeSpecOptions, type PodSpecOptions } from "./fixtures.js";
-import { Scheduler } from "./scheduler.js";
+import { apiBinder, Scheduler, type SchedulerOptions } from "./scheduler.js";
 
 const PODS = resourceFor("", "pods")!;
 const NODES = resourceFor("", "nodes")!;
@@ -34,11 +34,13 @@ async function withScheduler(
   nodes: Record<string, NodeSpecOptions>,
   body: (h: { pod(n: string, o?: PodSpecOptions): Promise<Pod>; scheduler: Scheduler }) => Promise<void>,
   profile: Record<string, unknown> = {},
+  options: Partial<SchedulerOptions> = {},
 ): Promise<void> {
   for (const [n, o] of Object.entries(nodes)) await client.create(NODES, makeNode(`${name}-${n}`, o));
   const scheduler = new Scheduler({
     client,
     config: buildSchedulerConfig({ profiles: [{ schedulerName: name, ...profile }] }, "test"),
+    ...options,
   });
   const stop = new AbortController();
   let loop: Promise<void> | undefined;
@@ -173,5 +175,43 @@ describe("scheduler on a real API server", () => {
         await client.delete(NODES, "grow-large").catch(() => {});
       }
     });
+  });
+
+  test("a node deleted between decision and bind: the bind is refused, the pod retried elsewhere, never bound to it", async () => {
+    const real = apiBinder(client);
+    const refused: string[] = [];
+    // Deletes the chosen node just before binding, as if it vanished in between.
+    const binder = {
+      async bind(pod: Pod, node: string) {
+        if (node === "vanish-doomed") await client.delete(NODES, node);
+        try {
+          await real.bind(pod, node);
+        } catch (err) {
+          refused.push(`${node}: ${(err as Error).message}`);
+          throw err;
+        }
+      },
+    };
+    await withScheduler(
+      "vanish",
+      { doomed: {} },
+      async ({ pod }) => {
+        await pod("p", { cpu: "1" });
+        await waitFor(() => refused.length > 0, { what: "the bind to be refused" });
+        assert.match(refused[0]!, /^vanish-doomed: nodes "vanish-doomed" not found/);
+        await client.create(NODES, makeNode("vanish-spare"));
+        try {
+          assert.equal(await boundNode("vanish-p"), "vanish-spare");
+        } finally {
+          await client.delete(NODES, "vanish-spare").catch(() => {});
+        }
+        const failed = await eventsFor("vanish-p", "FailedScheduling");
+        assert.ok(
+          failed.some((e) => /^Binding rejected: .*nodes "vanish-doomed" not found/.test(e.message ?? "")),
+        );
+      },
+      {},
+      { binder },
+    );
   });
 });
