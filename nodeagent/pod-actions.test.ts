@@ -43,6 +43,7 @@ function ctr(name: string, over: Partial<ObservedContainer> = {}): ObservedConta
   seq++;
   return {
     id: `${name}-${seq}`,
+    sandboxId: "sb1",
     name,
     attempt: 0,
     state: "running",
@@ -157,6 +158,21 @@ const cases: Case[] = [
     pod: pod({ inits: ["side:proxy"], policy: "Never" }),
     observed: observed([sandbox()], [ctr("proxy"), exited("main", 0)]),
     want: { terminal: "Succeeded", killPod: true },
+  },
+  {
+    name: "a new sandbox runs the init containers again, from the first",
+    pod: pod({ inits: ["i1", "i2"] }),
+    observed: observed([sandbox({ ready: false })], [exited("i1", 0), exited("i2", 0), exited("main", 137)]),
+    want: { createSandbox: true, initToStart: "i1", start: [] },
+  },
+  {
+    name: "init containers that succeeded in an old sandbox do not count in the new one",
+    pod: pod({ inits: ["i1", "i2"] }),
+    observed: observed(
+      [sandbox({ id: "sb2", attempt: 1 }), sandbox({ ready: false, createdAt: NOW - 200_000 })],
+      [exited("i1", 0, { sandboxId: "sb2" }), exited("i2", 0), exited("main", 137)],
+    ),
+    want: { createSandbox: false, initToStart: "i2", start: [] },
   },
   {
     name: "running and healthy: nothing to do",

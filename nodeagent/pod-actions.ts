@@ -199,6 +199,7 @@ function restartOf(
   last: ObservedContainer | undefined,
   now: number,
   cfg: CrashLoopBackoff,
+  sandboxId: string,
 ): { start: StartContainer } | { wait: BackoffWait } {
   if (!last) return { start: { name: c.name, init, attempt: 0, restartCount: 0, backoffStep: 0 } };
   const ranFor = last.startedAt && last.finishedAt ? last.finishedAt - last.startedAt : 0;
@@ -206,7 +207,10 @@ function restartOf(
   const delayMs = delayFor({ initialMs: cfg.initialMs, maxMs: cfg.maxMs }, step);
   const exitedAt = last.finishedAt || last.createdAt;
   const remainingMs = exitedAt + delayMs - now;
-  if (remainingMs > 0) return { wait: { name: c.name, init, delayMs, remainingMs } };
+  // Backoff is for a container that keeps failing in its sandbox; one that ran in an earlier
+  // sandbox (the pod is starting over) goes at once.
+  if (remainingMs > 0 && last.sandboxId === sandboxId)
+    return { wait: { name: c.name, init, delayMs, remainingMs } };
   return {
     start: {
       name: c.name,
@@ -261,7 +265,7 @@ export function computePodActions(input: PlanInput): PodActions {
   // During initialization one init container (sidecars included) starts at a time; afterwards
   // sidecars restart beside the containers.
   const addWaitOrStart = (c: Container, init: boolean, initPhase = init) => {
-    const r = restartOf(c, init, latest.get(c.name), now, cfg);
+    const r = restartOf(c, init, latest.get(c.name), now, cfg, actions.sandboxId);
     if ("wait" in r) actions.backoff.push(r.wait);
     else if (initPhase) actions.initToStart = r.start;
     else actions.containersToStart.push(r.start);
@@ -276,20 +280,19 @@ export function computePodActions(input: PlanInput): PodActions {
     }
     actions.killPod = observed.sandboxes.length > 0 || observed.containers.some(running);
     actions.createSandbox = true;
-    const init = initProgress(pod, latest);
-    if (init.failed) return actions;
-    if (!init.done) {
-      const first = init.next ?? spec.initContainers?.[0];
-      if (first) addWaitOrStart(first, true);
-    } else {
+    // Kubernetes runs the init containers again in a new sandbox, from the first.
+    const first = spec.initContainers?.[0];
+    if (first) addWaitOrStart(first, true);
+    else
       for (const c of spec.containers)
         if (shouldRestart(policy, latest.get(c.name)) || running(latest.get(c.name)))
           addWaitOrStart(c, false);
-    }
     return withRequeue(actions, deadlineRemainingMs(pod, now));
   }
 
-  const init = initProgress(pod, latest);
+  // Init containers count in the sandbox they ran in: a new sandbox runs them all again.
+  const inSandbox = new Map([...latest].filter(([, c]) => c.sandboxId === sandbox!.id));
+  const init = initProgress(pod, inSandbox);
   if (init.failed) {
     actions.killPod = true;
     return actions;

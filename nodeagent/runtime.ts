@@ -31,6 +31,8 @@ export type ObservedContainerState = "created" | "running" | "exited" | "unknown
 /** One container instance as the runtime reports it; times in ms since the epoch (0 = never). */
 export interface ObservedContainer {
   id: string;
+  /** The sandbox it was created in. */
+  sandboxId: string;
   name: string;
   attempt: number;
   state: ObservedContainerState;
@@ -108,6 +110,7 @@ export async function observePod(runtime: Runtime, uid: string): Promise<Observe
       const ann = st.annotations ?? {};
       return {
         id: st.id ?? "",
+        sandboxId: c.podSandboxId ?? "",
         name: st.labels?.[LABEL_CONTAINER_NAME] ?? st.metadata?.name ?? "",
         attempt: st.metadata?.attempt ?? 0,
         state: containerStates[st.state ?? 3] ?? "unknown",

@@ -33,6 +33,7 @@ function ctr(
   n++;
   return {
     id: `${name}${n}`,
+    sandboxId: "s",
     name,
     attempt: 0,
     state,

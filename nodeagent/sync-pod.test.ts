@@ -140,6 +140,7 @@ describe("syncPod", () => {
       containers: [
         {
           id: "c1",
+          sandboxId: "sb1",
           name: "main",
           attempt: 0,
           state: "running",
