@@ -3,6 +3,7 @@ export { down } from "./down.js";
 export { type EtcdLayout, etcdArgs } from "./etcd-args.js";
 export { findBinary, missingBinaryMessage } from "./find-binary.js";
 export { renderKubeconfig } from "./kubeconfig.js";
+export { killNode, restartNode } from "./node.js";
 export { type ClusterPlan, nodeName, type PlanInput, type ProcessSpec, planCluster } from "./plan.js";
 export { type ClusterState, defaultDataDir, kubeconfigPath, readState, resolveDataDir } from "./state.js";
 export { type StatusRow, status } from "./status.js";

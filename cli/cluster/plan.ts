@@ -27,6 +27,9 @@ export interface PlanInput {
   nodeCpu: string;
   nodeMemory: string;
   runtime: "runc" | "process";
+  /** Lab timing for the node lifecycle controller (Kubernetes' flag names; defaults 40s and 300). */
+  nodeMonitorGracePeriod?: string;
+  unreachableTolerationSeconds?: number;
   ports: {
     etcdClient: number;
     etcdPeer: number;
@@ -102,6 +105,15 @@ export function planCluster(p: PlanInput): ClusterPlan {
       kubeconfig,
       "--metrics-bind-address",
       `127.0.0.1:${p.ports.controllers}`,
+      ...(p.nodeMonitorGracePeriod ? ["--node-monitor-grace-period", p.nodeMonitorGracePeriod] : []),
+      ...(p.unreachableTolerationSeconds !== undefined
+        ? [
+            "--default-unreachable-toleration-seconds",
+            String(p.unreachableTolerationSeconds),
+            "--default-not-ready-toleration-seconds",
+            String(p.unreachableTolerationSeconds),
+          ]
+        : []),
     ],
     ready: { kind: "http", url: `http://127.0.0.1:${p.ports.controllers}/healthz` },
     wave: 2,

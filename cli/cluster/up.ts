@@ -25,6 +25,8 @@ export interface UpOptions {
   nodeCpu: string;
   nodeMemory: string;
   runtime: "runc" | "process";
+  nodeMonitorGracePeriod?: string;
+  unreachableTolerationSeconds?: number;
   /** Called with a line of progress for the user. */
   progress: (line: string) => void;
 }

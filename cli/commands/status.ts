@@ -16,9 +16,12 @@ export const command: Command = {
       process.stdout.write(`no cluster is running from ${dataDir}: start one with \`k8ts up\`\n`);
       return 1;
     }
-    process.stdout.write(`${"COMPONENT".padEnd(14)}${"PID".padEnd(9)}${"STATE".padEnd(10)}LOG\n`);
-    for (const r of s.rows)
-      process.stdout.write(`${r.name.padEnd(14)}${String(r.pid).padEnd(9)}${r.state.padEnd(10)}${r.log}\n`);
+    const w = Math.max(9, ...s.rows.map((r) => r.name.length)) + 2;
+    const pw = Math.max(3, ...s.rows.map((r) => String(r.pid).length)) + 2;
+    process.stdout.write(`${"COMPONENT".padEnd(w)}${"PID".padEnd(pw)}${"STATE".padEnd(10)}LOG\n`);
+    for (const r of s.rows) {
+      process.stdout.write(`${r.name.padEnd(w)}${String(r.pid).padEnd(pw)}${r.state.padEnd(10)}${r.log}\n`);
+    }
     process.stdout.write(`\nAPI server ${s.apiserverUrl}: ${s.apiReady ? "ready" : "not answering"}\n`);
     return s.apiReady && s.rows.every((r) => r.state === "running") ? 0 : 1;
   },

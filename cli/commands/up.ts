@@ -12,6 +12,8 @@ const flags = {
   "node-cpu": { type: "string", default: "2" },
   "node-memory": { type: "string", default: "4Gi" },
   runtime: { type: "string" },
+  "node-monitor-grace-period": { type: "string" },
+  "pod-eviction-timeout": { type: "string" },
 } as const;
 
 function defaultRuntime(): "runc" | "process" {
@@ -26,7 +28,9 @@ export const command: Command = {
   --nodes N              number of nodes (default 3)
   --node-cpu CPU         CPU each node offers (default 2; may exceed the machine's, for labs)
   --node-memory MEM      memory each node offers (default 4Gi)
-  --runtime R            runc (default as root with runc installed) or process`,
+  --runtime R            runc (default as root with runc installed) or process
+  --node-monitor-grace-period D   silence before a node is marked NotReady (default 40s; e.g. 10s for a lab)
+  --pod-eviction-timeout N        seconds pods stay on an unreachable node before they are evicted (default 300)`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
     const dataDir = resolveDataDir(values["data-dir"]);
@@ -42,6 +46,11 @@ export const command: Command = {
         nodeCpu: values["node-cpu"],
         nodeMemory: values["node-memory"],
         runtime,
+        nodeMonitorGracePeriod: values["node-monitor-grace-period"],
+        unreachableTolerationSeconds:
+          values["pod-eviction-timeout"] === undefined
+            ? undefined
+            : intFlag("pod-eviction-timeout", values["pod-eviction-timeout"], 300),
         progress: (line) => process.stdout.write(`  ${line}\n`),
       });
       const kc = kubeconfigPath(dataDir);
