@@ -20,5 +20,11 @@ echo
 echo "$ kubectl apply -f examples/web.yaml"
 kubectl apply -f examples/web.yaml
 echo
-echo "$ kubectl get all"
-kubectl get all
+echo "$ kubectl rollout status deploy/web"
+kubectl rollout status deploy/web --timeout=90s
+echo
+echo "$ kubectl get pods -o wide"
+kubectl get pods -o wide
+echo
+echo "The cluster keeps running. Try: export KUBECONFIG=$KUBECONFIG; kubectl describe pod crasher"
+echo "Stop it with: npx k8ts down"
