@@ -126,7 +126,7 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
   const ports: PlanInput["ports"] = {
     etcdClient: await freePort(),
     etcdPeer: await freePort(),
-    apiserver: (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort(),
+    apiserver: opts.apiserverPort && (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort(),
     scheduler: await freePort(),
     controllers: await freePort(),
     nodeAgents: [],
