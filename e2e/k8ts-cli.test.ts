@@ -674,3 +674,46 @@ describe("cordon, uncordon, drain", () => {
     assert.equal(theirs.stdout, "true");
   });
 });
+
+describe("label, annotate, api-resources, version, config view", () => {
+  test("label and annotate: set, refuse to overwrite, overwrite, remove; selectable afterwards", async () => {
+    await namespace("labels");
+    await ok(k8ts(["apply", "-n", "labels", "-f", file("lbl.yaml", `${POD("l1")}---\n${POD("l2")}`)]));
+    assert.equal(
+      (await ok(k8ts(["label", "pod", "l1", "l2", "tier=fe", "-n", "labels"]))).stdout,
+      "pod/l1 labeled\npod/l2 labeled\n",
+    );
+    const refused = await k8ts(["label", "pod/l1", "tier=be", "-n", "labels"]);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, "error: 'tier' already has a value (fe), and --overwrite is false\n");
+    await ok(k8ts(["label", "pods", "-l", "app=l1", "tier=be", "--overwrite", "-n", "labels"]));
+    const sel = await ok(k8ts(["get", "pods", "-l", "tier=be", "-o", "name", "-n", "labels"]));
+    assert.equal(sel.stdout, "pod/l1\n");
+    await ok(k8ts(["annotate", "pod/l2", "note=hello world", "-n", "labels"]));
+    await ok(k8ts(["label", "pod/l2", "tier-", "-n", "labels"]));
+    const l2 = JSON.parse((await ok(kubectl(["get", "pod", "l2", "-n", "labels", "-o", "json"]))).stdout);
+    assert.equal(l2.metadata.annotations.note, "hello world");
+    assert.deepEqual(l2.metadata.labels, { app: "l2" });
+  });
+
+  test("api-resources matches kubectl's; version names both sides; config view hides secrets", async () => {
+    const mine = await ok(k8ts(["api-resources"]));
+    assert.equal(mine.stdout, (await ok(kubectl(["api-resources"]))).stdout);
+    const v = await ok(k8ts(["version"]));
+    assert.match(v.stdout, /^Client Version: v\d+\.\d+\.\d+ \(k8ts\)\nServer Version: v1\.\d+/);
+    const withToken = file(
+      "token-kubeconfig",
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: s3cret}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    );
+    const view = await ok(k8ts(["config", "view", "--kubeconfig", withToken]));
+    assert.match(view.stdout, /token: REDACTED/);
+    assert.doesNotMatch(view.stdout, /s3cret/);
+    assert.match(
+      (await ok(k8ts(["config", "view", "--raw", "--kubeconfig", withToken]))).stdout,
+      /token: s3cret/,
+    );
+    const down = await k8ts(["get", "pods", "--kubeconfig", withToken]);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /did not answer .*k8ts status.*k8ts up/);
+  });
+});
