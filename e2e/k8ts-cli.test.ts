@@ -717,3 +717,70 @@ describe("label, annotate, api-resources, version, config view", () => {
     assert.match(down.stderr, /did not answer .*k8ts status.*k8ts up/);
   });
 });
+
+describe("explain-schedule against a real scheduler process", () => {
+  let scheduler: Daemon;
+  let address: string;
+  before(async () => {
+    const ready = [{ type: "Ready", status: "True", reason: "KubeletReady" }];
+    for (const [name, cpu] of [
+      ["sched-small", "1"],
+      ["sched-big", "8"],
+      ["sched-mid", "4"],
+    ] as const) {
+      const node = {
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name },
+        status: { conditions: ready, allocatable: { cpu, memory: "8Gi", pods: "110" } },
+      };
+      await ok(k8ts(["create", "-f", file(`${name}.json`, JSON.stringify(node))]));
+    }
+    scheduler = startK8ts(
+      ["scheduler", "--kubeconfig", kubeconfig, "--metrics-bind-address", "127.0.0.1:0"],
+      env(),
+    );
+    const m = await waitFor(() => /scheduler serving \/metrics on (\S+)/.exec(scheduler.output()), {
+      timeoutMs: 20_000,
+      what: "the scheduler to serve",
+    });
+    address = m[1]!;
+  });
+  after(async () => {
+    await scheduler?.stop();
+  });
+
+  test("shows which nodes were filtered out and why, the scores, and the chosen node", async () => {
+    await namespace("scheduling");
+    await ok(
+      k8ts([
+        "apply",
+        "-n",
+        "scheduling",
+        "-f",
+        file("big.yaml", POD("needs-cpu").replace("cpu: 100m", "cpu: 1500m")),
+      ]),
+    );
+    const node = await waitFor(
+      async () =>
+        JSON.parse((await ok(k8ts(["get", "pod", "needs-cpu", "-n", "scheduling", "-o", "json"]))).stdout)
+          .spec.nodeName,
+      { timeoutMs: 20_000, what: "needs-cpu to be bound" },
+    );
+    assert.ok(node === "sched-big" || node === "sched-mid", `bound to ${node}`);
+    const r = await ok(k8ts(["explain-schedule", "needs-cpu", "-n", "scheduling", "--scheduler", address]));
+    assert.match(r.stdout, new RegExp(`^Pod scheduling/needs-cpu: Scheduled on ${node} \\(attempt 1`));
+    assert.match(r.stdout, /NodeResourcesFit\s+1\s+Insufficient cpu\s+sched-small/);
+    assert.match(r.stdout, new RegExp(`\\* ${node}\\s+\\d`));
+    assert.match(r.stdout, /Scores \(best first\):/);
+  });
+
+  test("says why there is nothing to explain", async () => {
+    const pinned = await k8ts(["explain-schedule", "lp", "-n", "on-node", "--scheduler", address]);
+    assert.equal(pinned.code, 1);
+    assert.match(pinned.stderr, /has no decision for pod on-node\/lp \(it is on agent-node\).*spec.nodeName/);
+    const down = await k8ts(["explain-schedule", "lp", "-n", "on-node", "--scheduler", "127.0.0.1:1"]);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /the scheduler at 127.0.0.1:1 did not answer/);
+  });
+});
