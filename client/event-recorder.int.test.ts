@@ -63,3 +63,28 @@ test("events about cluster-scoped objects go to the default namespace", async ()
   assert.equal(list.items.length, 1);
   assert.equal(list.items[0]!.reason, "NodeNotReady");
 });
+
+test("a burst of events is written a few at a time, and all of them arrive", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const counting = new RestClient({
+    server: c.url,
+    fetch: async (input, init) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  const burst = new EventRecorder(counting, { component: "burst" }, { maxInFlight: 4 });
+  const pod = await client.get<KubeObject>(PODS, "ev-pod", { namespace: "default" });
+  for (let i = 0; i < 40; i++) burst.event(pod, "Normal", "Burst", `event number ${i}`);
+  await burst.flush();
+  assert.ok(peak <= 4, `peak ${peak} writes at once`);
+  const list = await client.list<KubeObject>(EVENTS, { namespace: "default", fieldSelector: "reason=Burst" });
+  assert.equal(list.items.length, 40);
+  assert.equal(burst.dropped, 0);
+});

@@ -21,6 +21,9 @@ export interface EventRecorderOptions {
   aggregateWindowMs?: number;
   /** Remembered series; the oldest is forgotten beyond this. */
   maxSeries?: number;
+  /** Writes in flight at once (default 16) and waiting (default 1000); beyond that events are dropped. */
+  maxInFlight?: number;
+  maxQueued?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -47,6 +50,10 @@ export class EventRecorder {
   private readonly clock: Clock;
   private readonly windowMs: number;
   private readonly maxSeries: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Events dropped because too many were waiting to be written (as client-go's broadcaster drops). */
+  dropped = 0;
 
   constructor(
     private readonly client: RestClient,
@@ -139,10 +146,29 @@ export class EventRecorder {
         await this.client.create(EVENTS, body, { namespace: series.namespace });
       }
     };
-    const p = series.chain.then(write).catch((err) => this.opts.onError?.(err));
+    if (this.waiting.length >= (this.opts.maxQueued ?? 1000)) {
+      this.dropped++;
+      series.count--;
+      return;
+    }
+    const p = series.chain.then(() => this.limited(write)).catch((err) => this.opts.onError?.(err));
     series.chain = p;
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Runs `fn` when fewer than maxInFlight writes are running: a burst cannot flood the API server. */
+  private async limited(fn: () => Promise<void>): Promise<void> {
+    if (this.inFlight >= (this.opts.maxInFlight ?? 16)) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.inFlight++;
+    try {
+      await fn();
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
   }
 
   /** Resolves when every event recorded so far has been written (or failed). */
