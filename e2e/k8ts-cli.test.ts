@@ -243,6 +243,29 @@ describe("apply, get, create, delete", () => {
     assert.equal(none.stderr, "No resources found in tables namespace.\n");
   });
 
+  test("get -w prints the table, then a row for each change", async () => {
+    await namespace("watching");
+    await ok(k8ts(["apply", "-n", "watching", "-f", file("w.yaml", POD("w1"))]));
+    const child = spawn(process.execPath, [K8TS_MAIN, "get", "pods", "-w", "-n", "watching"], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const rows = () => out.split("\n").filter((l) => l.startsWith("w1 "));
+    try {
+      await waitFor(() => rows().length >= 1, { what: `the first row; got:\n${out}` });
+      assert.match(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+      await ok(kubectl(["delete", "pod", "w1", "-n", "watching", "--wait=false"]));
+      await waitFor(() => rows().length >= 2, { what: `a row for the deletion; got:\n${out}` });
+      assert.equal(out.match(/NAME/g)?.length, 1, "the header is printed once");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
   test("errors: kubectl's words on stderr and a non-zero exit", async () => {
     const missing = await k8ts(["get", "pod", "nope"]);
     assert.equal(missing.code, 1);
