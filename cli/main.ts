@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`k8ts: unknown verb "${verb}". Run \`k8ts --help\` to see the verbs.\n`);
     return 1;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  // Only flags before "--" ask for help: `k8ts exec p -- ls -h` runs ls.
+  const own = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  if (own.includes("--help") || own.includes("-h")) {
     process.stdout.write(`k8ts ${verb}: ${cmd.summary}\n\n${cmd.usage}\n`);
     return 0;
   }
