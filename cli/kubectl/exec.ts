@@ -6,7 +6,7 @@
 
 import WebSocket from "ws";
 import type { Status } from "../../api/index.js";
-import { resourcePath } from "../../client/index.js";
+import { ApiError, resourcePath } from "../../client/index.js";
 import { type Kube, websocketTarget } from "../kube.js";
 import { PODS, podTarget } from "./pod-target.js";
 
@@ -81,13 +81,15 @@ export async function exec(
         body += d.toString();
       });
       res.on("end", () => {
-        let message = `exec: the server answered ${res.statusCode}`;
+        // The upgrade was refused with a Status (container not running, pod not found...).
         try {
-          message = (JSON.parse(body) as Status).message ?? message;
+          const status = JSON.parse(body) as Status;
+          if (status.kind === "Status")
+            return finish(new ApiError({ ...status, code: res.statusCode ?? status.code }));
         } catch {
           // not a Status
         }
-        finish(new Error(message));
+        finish(new Error(`exec: the server answered ${res.statusCode}: ${body.trim().slice(0, 200)}`));
       });
     });
     ws.on("error", (err) => finish(err));
