@@ -57,6 +57,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`k8ts: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // A verb that failed half-way may have opened sockets or timers; a failure must not hang.
+    process.exit(1);
   },
 );

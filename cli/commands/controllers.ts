@@ -4,13 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import {
-  clientConfigFrom,
-  EventRecorder,
-  LeaderElector,
-  leaseApiFor,
-  RestClient,
-} from "../../client/index.js";
+import { clientConfigFrom, EventRecorder, RestClient } from "../../client/index.js";
 import {
   CONTROLLER_NAMES,
   ControllerMetrics,
@@ -21,6 +15,13 @@ import {
   startControllers,
 } from "../../controllers/index.js";
 import { type Command, UsageError } from "../command.js";
+import {
+  durationFlag,
+  hostPortFlag,
+  leaderElectionFlags,
+  leaderElectionUsage,
+  leaderElectorFromFlags,
+} from "../component-flags.js";
 import { jsonLogger, parseFlags } from "../flags.js";
 
 const D = NODE_LIFECYCLE_DEFAULTS;
@@ -29,12 +30,7 @@ const flags = {
   master: { type: "string" },
   controllers: { type: "string", default: "*" },
   "metrics-bind-address": { type: "string", default: "127.0.0.1:10257" },
-  "leader-elect": { type: "boolean", default: false },
-  "leader-elect-lease-duration": { type: "string", default: "15s" },
-  "leader-elect-renew-deadline": { type: "string", default: "10s" },
-  "leader-elect-retry-period": { type: "string", default: "2s" },
-  "leader-elect-resource-name": { type: "string", default: "kube-controller-manager" },
-  "leader-elect-resource-namespace": { type: "string", default: "kube-system" },
+  ...leaderElectionFlags("kube-controller-manager"),
   "node-monitor-grace-period": { type: "string", default: `${D.gracePeriodMs / 1000}s` },
   "node-monitor-period": { type: "string", default: `${D.monitorPeriodMs / 1000}s` },
   "default-not-ready-toleration-seconds": {
@@ -58,12 +54,7 @@ export const command: Command = {
   --master URL               API server URL; overrides the kubeconfig's server
   --controllers LIST         comma-separated: ${CONTROLLER_NAMES.join(", ")}; "*" for all (default *)
   --metrics-bind-address A   host:port for /metrics and /healthz (default 127.0.0.1:10257; port 0 picks one)
-  --leader-elect             run the controllers only while holding the Lease (run several for failover)
-  --leader-elect-lease-duration D     (default 15s)
-  --leader-elect-renew-deadline D     (default 10s)
-  --leader-elect-retry-period D       (default 2s)
-  --leader-elect-resource-name N      (default kube-controller-manager)
-  --leader-elect-resource-namespace N (default kube-system)
+${leaderElectionUsage("kube-controller-manager", "run the controllers")}
   --node-monitor-grace-period D       heartbeat silence before a node is Unknown (default 40s)
   --node-monitor-period D             how often every node is checked (default 5s)
   --default-not-ready-toleration-seconds N    eviction delay for pods without their own toleration (default 300)
@@ -78,8 +69,8 @@ Durations: 500ms, 15s, 2m, 1m30s.`,
     const log = jsonLogger("controllers");
     const controllers = controllerList(values.controllers);
     const nodeLifecycle = {
-      gracePeriodMs: duration("node-monitor-grace-period", values["node-monitor-grace-period"]),
-      monitorPeriodMs: duration("node-monitor-period", values["node-monitor-period"]),
+      gracePeriodMs: durationFlag("node-monitor-grace-period", values["node-monitor-grace-period"]),
+      monitorPeriodMs: durationFlag("node-monitor-period", values["node-monitor-period"]),
       defaultTolerations: {
         notReadySeconds: number(
           "default-not-ready-toleration-seconds",
@@ -145,30 +136,9 @@ Durations: 500ms, 15s, 2m, 1m30s.`,
       }
     };
 
-    const elector = values["leader-elect"]
-      ? new LeaderElector({
-          api: leaseApiFor(client),
-          lease: {
-            name: values["leader-elect-resource-name"],
-            namespace: values["leader-elect-resource-namespace"],
-          },
-          identity,
-          leaseDurationMs: duration("leader-elect-lease-duration", values["leader-elect-lease-duration"]),
-          renewDeadlineMs: duration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]),
-          retryPeriodMs: duration("leader-elect-retry-period", values["leader-elect-retry-period"]),
-          callbacks: {
-            onStartedLeading: (signal) => {
-              log({ level: "info", msg: "became leader; starting controllers", identity });
-              return runControllers(signal);
-            },
-            onStoppedLeading: () => log({ level: "info", msg: "stopped leading", identity }),
-            onNewLeader: (leader) => log({ level: "info", msg: "leader is", leader }),
-          },
-          onError: (err) => log({ level: "warn", msg: "leader election", error: String(err) }),
-        })
-      : undefined;
+    const { elector } = leaderElectorFromFlags(values, client, log, runControllers, identity);
 
-    const [host, port] = hostPort(values["metrics-bind-address"]);
+    const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
     const endpoints = await serveManagerEndpoints({
       host,
       port,
@@ -221,22 +191,6 @@ function controllerList(v: string): ControllerName[] {
     }
   }
   return names as ControllerName[];
-}
-
-function hostPort(addr: string): [string, number] {
-  const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(addr);
-  if (!m) throw new UsageError(`--metrics-bind-address must be host:port, got "${addr}"`);
-  return [m[1] || "0.0.0.0", Number(m[2])];
-}
-
-/** A Go-style duration ("500ms", "40s", "1m30s") in milliseconds. */
-function duration(flag: string, v: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== v) {
-    throw new UsageError(`--${flag} must be a duration like 500ms, 40s or 1m30s, got "${v}"`);
-  }
-  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]!]!, 0));
 }
 
 function number(flag: string, v: string): number {

@@ -1,16 +1,8 @@
 // `k8ts scheduler`: the scheduler component. Learns the cluster through the API server, binds
 // pending pods to nodes, optionally only while it holds the kube-scheduler Lease.
 
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
-import {
-  type ClientConfig,
-  clientConfigFrom,
-  LeaderElector,
-  leaseApiFor,
-  RestClient,
-} from "../../client/index.js";
+import { type ClientConfig, clientConfigFrom, RestClient } from "../../client/index.js";
 import {
   ConfigError,
   defaultSchedulerConfig,
@@ -19,6 +11,12 @@ import {
   startSchedulerServer,
 } from "../../scheduler/index.js";
 import { type Command, UsageError } from "../command.js";
+import {
+  hostPortFlag,
+  leaderElectionFlags,
+  leaderElectionUsage,
+  leaderElectorFromFlags,
+} from "../component-flags.js";
 import { intFlag, jsonLogger, parseFlags } from "../flags.js";
 
 const flags = {
@@ -27,12 +25,7 @@ const flags = {
   config: { type: "string" },
   "metrics-bind-address": { type: "string", default: "127.0.0.1:10259" },
   "max-binds-in-flight": { type: "string", default: "64" },
-  "leader-elect": { type: "boolean", default: false },
-  "leader-elect-lease-duration": { type: "string", default: "15s" },
-  "leader-elect-renew-deadline": { type: "string", default: "10s" },
-  "leader-elect-retry-period": { type: "string", default: "2s" },
-  "leader-elect-resource-name": { type: "string", default: "kube-scheduler" },
-  "leader-elect-resource-namespace": { type: "string", default: "kube-system" },
+  ...leaderElectionFlags("kube-scheduler"),
 } as const;
 
 export const command: Command = {
@@ -43,12 +36,7 @@ export const command: Command = {
   --config FILE              KubeSchedulerConfiguration YAML (profiles, plugins, weights, scoring strategy)
   --metrics-bind-address A   host:port for /metrics, /healthz, /readyz, /debug/decisions (default 127.0.0.1:10259; port 0 picks one)
   --max-binds-in-flight N    binds outstanding at once; decisions wait beyond this (default 64)
-  --leader-elect             schedule only while holding the Lease (run several for failover)
-  --leader-elect-lease-duration D    (default 15s)
-  --leader-elect-renew-deadline D    (default 10s)
-  --leader-elect-retry-period D      (default 2s)
-  --leader-elect-resource-name N     (default kube-scheduler)
-  --leader-elect-resource-namespace N (default kube-system)`,
+${leaderElectionUsage("kube-scheduler", "schedule")}`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
     const log = jsonLogger("scheduler");
@@ -70,7 +58,7 @@ export const command: Command = {
     const client = RestClient.fromConfig(clientConfig(values.kubeconfig, values.master), {
       userAgent: "k8ts-scheduler",
     });
-    const [host, portText] = splitHostPort(values["metrics-bind-address"]);
+    const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
     const scheduler = new Scheduler({
       client,
       config,
@@ -78,37 +66,11 @@ export const command: Command = {
       maxBindsInFlight: Math.max(1, intFlag("max-binds-in-flight", values["max-binds-in-flight"], 64)),
     });
 
-    // Checked even without --leader-elect: a typo should not wait for the day it matters.
-    const leaseDurationMs = duration("leader-elect-lease-duration", values["leader-elect-lease-duration"]);
-    const renewDeadlineMs = duration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]);
-    const retryPeriodMs = duration("leader-elect-retry-period", values["leader-elect-retry-period"]);
-    const identity = `${hostname()}_${randomUUID()}`;
-    const elector = values["leader-elect"]
-      ? new LeaderElector({
-          api: leaseApiFor(client),
-          lease: {
-            name: values["leader-elect-resource-name"],
-            namespace: values["leader-elect-resource-namespace"],
-          },
-          identity,
-          leaseDurationMs,
-          renewDeadlineMs,
-          retryPeriodMs,
-          callbacks: {
-            onStartedLeading: (signal) => {
-              log({ level: "info", msg: "became leader; scheduling", identity });
-              return scheduler.run(signal);
-            },
-            onStoppedLeading: () => log({ level: "info", msg: "stopped leading", identity }),
-            onNewLeader: (leader) => log({ level: "info", msg: "leader is", leader }),
-          },
-          onError: (err) => log({ level: "warn", msg: "leader election", err: String(err) }),
-        })
-      : undefined;
+    const { elector } = leaderElectorFromFlags(values, client, log, (signal) => scheduler.run(signal));
 
     const server = await startSchedulerServer({
       host,
-      port: Number(portText),
+      port,
       metrics: scheduler.metrics,
       decisions: scheduler.decisions,
       ready: () => scheduler.hasSynced(),
@@ -163,18 +125,4 @@ function clientConfig(kubeconfig: string | undefined, master: string | undefined
   return master ? { ...cfg, server: master } : cfg;
 }
 
-function splitHostPort(addr: string): [string, string] {
-  const i = addr.lastIndexOf(":");
-  const port = addr.slice(i + 1);
-  if (i < 0 || !/^[0-9]+$/.test(port))
-    throw new UsageError(`--metrics-bind-address must be host:port, got "${addr}"`);
-  return [addr.slice(0, i).replace(/^\[|\]$/g, "") || "0.0.0.0", port];
-}
-
 /** "15s", "500ms", "1m" → milliseconds. */
-function duration(flag: string, v: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/.exec(v);
-  if (!m) throw new UsageError(`--${flag} must be a duration like 15s, 500ms or 1m, got "${v}"`);
-  const n = Number(m[1]);
-  return Math.round(m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000);
-}
