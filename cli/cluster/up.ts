@@ -126,7 +126,8 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
   const ports: PlanInput["ports"] = {
     etcdClient: await freePort(),
     etcdPeer: await freePort(),
-    apiserver: opts.apiserverPort && (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort(),
+    apiserver:
+      opts.apiserverPort && (await portFree(opts.apiserverPort)) ? opts.apiserverPort : await freePort(),
     scheduler: await freePort(),
     controllers: await freePort(),
     nodeAgents: [],
