@@ -2,6 +2,7 @@
 
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
 export { startEtcd, type TestEtcd } from "./etcd.js";
+export { SCALED_BACKOFF, startTestNode, type TestNode } from "./nodeagent.js";
 export { freePort } from "./ports.js";
 export {
   type Daemon,
@@ -13,6 +14,5 @@ export {
   startK8ts,
   waitHttpOk,
 } from "./processes.js";
-export { SCALED_BACKOFF, startTestNode, type TestNode } from "./nodeagent.js";
 export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 export { type WaitOptions, waitFor } from "./wait.js";
