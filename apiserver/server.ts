@@ -79,7 +79,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.get(["/healthz", "/livez"], (_req, res) => {
     res.type("text/plain").send("ok");
   });
+  // Ready means bootstrapped (default namespaces exist, caches synced) and etcd answering now.
+  let bootstrapped = false;
   app.get("/readyz", async (_req, res) => {
+    if (!bootstrapped) {
+      res.status(503).type("text/plain").send("bootstrapping: waiting for etcd");
+      return;
+    }
     try {
       await storage.revision();
       res.type("text/plain").send("ok");
@@ -233,6 +239,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   }
   namespaces.start();
+  bootstrapped = true;
   log({ level: "info", msg: "apiserver ready" });
 
   return {
