@@ -10,22 +10,11 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Deployment, RESOURCES, type ReplicaSet } from "../api/index.js";
 import { RestClient } from "../client/index.js";
-import {
-  type Daemon,
-  freePort,
-  K8TS_MAIN,
-  kubectlBinary,
-  run,
-  startEtcd,
-  startK8ts,
-  type TestEtcd,
-  waitFor,
-  waitHttpOk,
-} from "../testing/index.js";
+import { type ApiServerProcess, startApiServerProcess } from "../testing/apiserver-process.js";
+import { type Daemon, K8TS_MAIN, kubectlBinary, run, startK8ts, waitFor } from "../testing/index.js";
 import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
 
-let etcd: TestEtcd;
-let apiserver: Daemon;
+let cluster: ApiServerProcess;
 let dir: string;
 let kubeconfig: string;
 let client: RestClient;
@@ -112,37 +101,13 @@ async function namespace(name: string) {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "k8ts-cli-"));
-  etcd = await startEtcd();
-  const port = await freePort();
-  const server = `http://127.0.0.1:${port}`;
-  apiserver = startK8ts(["apiserver", "--etcd-servers", etcd.endpoint, "--port", String(port)]);
-  try {
-    await waitHttpOk(`${server}/readyz`);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\napiserver output:\n${apiserver.output()}`);
-  }
-  client = new RestClient({ server });
-  kubeconfig = file(
-    "kubeconfig",
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: k8ts
-  cluster:
-    server: ${server}
-contexts:
-- name: k8ts
-  context:
-    cluster: k8ts
-    namespace: default
-current-context: k8ts
-`,
-  );
+  cluster = await startApiServerProcess(dir);
+  kubeconfig = cluster.kubeconfig;
+  client = new RestClient({ server: cluster.server });
 });
 
 after(async () => {
-  await apiserver?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,24 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  type Daemon,
-  freePort,
-  kubectlBinary,
-  run,
-  startEtcd,
-  startK8ts,
-  type TestEtcd,
-  waitFor,
-  waitHttpOk,
-} from "../testing/index.js";
+import { type ApiServerProcess, startApiServerProcess } from "../testing/apiserver-process.js";
+import { kubectlBinary, run, waitFor } from "../testing/index.js";
 import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
 
-let etcd: TestEtcd;
-let apiserver: Daemon;
+let cluster: ApiServerProcess;
 let dir: string;
 let kubeconfig: string;
-let server: string;
 
 function kubectl(args: string[], opts: { version?: string; input?: string; timeoutMs?: number } = {}) {
   return run(kubectlBinary(opts.version), args, {
@@ -91,36 +80,12 @@ spec:
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "k8ts-kubectl-"));
-  etcd = await startEtcd();
-  const port = await freePort();
-  server = `http://127.0.0.1:${port}`;
-  apiserver = startK8ts(["apiserver", "--etcd-servers", etcd.endpoint, "--port", String(port)]);
-  try {
-    await waitHttpOk(`${server}/readyz`);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\napiserver output:\n${apiserver.output()}`);
-  }
-  kubeconfig = file(
-    "kubeconfig",
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: k8ts
-  cluster:
-    server: ${server}
-contexts:
-- name: k8ts
-  context:
-    cluster: k8ts
-    namespace: default
-current-context: k8ts
-`,
-  );
+  cluster = await startApiServerProcess(dir);
+  kubeconfig = cluster.kubeconfig;
 });
 
 after(async () => {
-  await apiserver?.stop();
-  await etcd?.stop();
+  await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
