@@ -2,7 +2,7 @@
 // Handlers throw ApiError for expected outcomes (not found, conflict, invalid); anything else is a
 // bug or a transient failure and becomes a 500 (or a 503 while etcd is unreachable).
 
-import type { Status, StatusCause, StatusReason } from "../api/meta.js";
+import type { KubeObject, Status, StatusCause, StatusReason } from "../api/meta.js";
 import { qualifiedResource, type ResourceType } from "../api/resources.js";
 
 export class ApiError extends Error {
@@ -44,6 +44,16 @@ export function conflict(r: ResourceType, name: string, why?: string): ApiError 
     }`,
     { name, group: r.group || undefined, kind: r.plural },
   );
+}
+
+/** A write that names the resourceVersion it read is refused when the object has moved on since. */
+export function requireResourceVersion(
+  r: ResourceType,
+  name: string,
+  expected: string,
+  cur: KubeObject,
+): void {
+  if (expected !== cur.metadata.resourceVersion) throw conflict(r, name);
 }
 
 /** 422 Invalid: kubectl builds its message from details.kind/name and the causes, so always send both. */

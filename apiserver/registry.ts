@@ -6,7 +6,15 @@
 import { applyDefaults, validateCreate, validateStatusUpdate, validateUpdate } from "../api/index.js";
 import type { DeleteOptions, KubeObject, StatusCause } from "../api/meta.js";
 import { type ResourceType, resourceFor } from "../api/resources.js";
-import { ApiError, badRequest, conflict, forbidden, invalid, notFound } from "./errors.js";
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  requireResourceVersion,
+} from "./errors.js";
 import { markTerminating } from "./namespace-lifecycle.js";
 import type { EtcdStorage, ListPage } from "./storage/etcd.js";
 import {
@@ -97,7 +105,7 @@ export class Registry {
       namespace,
       name,
       (cur) => {
-        if (precondition && precondition !== cur.metadata.resourceVersion) throw conflict(r, name);
+        if (precondition) requireResourceVersion(r, name, precondition, cur);
         return { ...body, metadata: { ...body.metadata, namespace: cur.metadata.namespace } };
       },
       { ...o, retry: !precondition },

@@ -13,7 +13,7 @@ import {
 } from "../../api/index.js";
 import type { DeleteOptions, KubeObject, LabelSelector, Status } from "../../api/meta.js";
 import { checkObject, decodeObject, fieldValidationMode, mediaType, parseDocument } from "../body.js";
-import { ApiError, badRequest, methodNotAllowed, notFound } from "../errors.js";
+import { ApiError, badRequest, methodNotAllowed, requireResourceVersion } from "../errors.js";
 import { filterFor } from "../filter.js";
 import type { Registry } from "../registry.js";
 import type { RequestInfo } from "../request-info.js";
@@ -233,14 +233,7 @@ async function handlePatch(ctx: ResourceContext, subresource: "status" | undefin
     info.namespace,
     info.name!,
     (cur) => {
-      if (typeof patchRv === "string" && patchRv !== cur.metadata.resourceVersion) {
-        throw new ApiError(
-          409,
-          "Conflict",
-          `Operation cannot be fulfilled on ${r.plural} "${info.name}": the object has been modified; please apply your changes to the latest version and try again`,
-          { name: info.name, kind: r.plural },
-        );
-      }
+      if (typeof patchRv === "string") requireResourceVersion(r, info.name!, patchRv, cur);
       let patched: unknown;
       try {
         patched = applyPatch(type, cur, doc, r.schema);
@@ -278,24 +271,10 @@ async function handleStatus(ctx: ResourceContext): Promise<void> {
         r,
         fieldValidationMode(q),
       );
-      const precondition = object.metadata.resourceVersion;
-      const updated = await registry.guaranteedUpdate(
-        r,
-        info.namespace,
-        info.name!,
-        (cur) => {
-          if (precondition && precondition !== cur.metadata.resourceVersion) {
-            throw new ApiError(
-              409,
-              "Conflict",
-              `Operation cannot be fulfilled on ${r.plural} "${info.name}": the object has been modified; please apply your changes to the latest version and try again`,
-              { name: info.name, kind: r.plural },
-            );
-          }
-          return object;
-        },
-        { dryRun: dryRun(q), subresource: "status", retry: !precondition },
-      );
+      const updated = await registry.update(r, info.namespace, info.name!, object, {
+        dryRun: dryRun(q),
+        subresource: "status",
+      });
       return sendObject(res, 200, r, updated, fmt, warnings);
     }
     case "patch":
@@ -346,14 +325,7 @@ async function handleScale(ctx: ResourceContext): Promise<void> {
       if (info.verb === "update") {
         next = doc;
         const rv = (doc as KubeObject).metadata?.resourceVersion;
-        if (rv && rv !== cur.metadata.resourceVersion) {
-          throw new ApiError(
-            409,
-            "Conflict",
-            `Operation cannot be fulfilled on ${r.plural}.${r.group} "${info.name}": the object has been modified; please apply your changes to the latest version and try again`,
-            { name: info.name, kind: r.plural },
-          );
-        }
+        if (rv) requireResourceVersion(r, info.name!, rv, cur);
       } else {
         try {
           next = applyPatch(
@@ -416,8 +388,6 @@ async function handleEviction(ctx: ResourceContext): Promise<void> {
   };
   if (doc?.metadata?.name && doc.metadata.name !== info.name)
     throw badRequest("the name in the Eviction does not match the pod");
-  const pod = await registry.storage.get(info.resource, info.namespace, info.name!);
-  if (!pod) throw notFound(info.resource, info.name!);
   // No PodDisruptionBudgets exist in k8ts yet, so every eviction is allowed (a graceful delete).
   await registry.delete(info.resource, info.namespace, info.name!, doc?.deleteOptions ?? {}, {
     dryRun: dryRun(ctx.query),

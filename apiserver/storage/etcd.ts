@@ -14,7 +14,6 @@ export interface ListPage {
   revision: number;
   /** Opaque token for the next page, when more keys remain. */
   continueToken?: string;
-  remaining?: number;
 }
 
 export interface ListOptions {
@@ -120,7 +119,6 @@ export class EtcdStorage {
               items,
               revision,
               continueToken: makeContinue({ rev: revision, start: `${lastKey}\0` }),
-              remaining: undefined,
             };
           }
           return { items, revision };

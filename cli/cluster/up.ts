@@ -18,15 +18,10 @@ import {
   writeState,
 } from "./state.js";
 
-export interface UpOptions {
-  dataDir: string;
+/** What the plan needs (ports are chosen here), the preferred API server port, and progress. */
+export interface UpOptions extends Omit<PlanInput, "ports"> {
+  /** Preferred API server port; a free one is chosen when it is taken or 0. */
   apiserverPort: number;
-  nodes: number;
-  nodeCpu: string;
-  nodeMemory: string;
-  runtime: "runc" | "process";
-  nodeMonitorGracePeriod?: string;
-  unreachableTolerationSeconds?: number;
   /** Called with a line of progress for the user. */
   progress: (line: string) => void;
 }
