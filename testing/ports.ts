@@ -1,16 +1,2 @@
-// Free TCP ports on 127.0.0.1, found by binding port 0 and letting the kernel choose.
-
-import { createServer } from "node:net";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// Free TCP ports on 127.0.0.1 for tests: the same helper `k8ts up` uses.
+export { freePort } from "../cli/cluster/ports.js";

@@ -72,8 +72,8 @@ export async function serveWatch(
   };
 
   metrics.opened(r);
+  // "close" fires when the client goes away as well as when we end the stream.
   res.on("close", finish);
-  req.on("aborted", finish);
 
   try {
     unsubscribe = await cache

@@ -3,10 +3,10 @@
 // leaving the cluster running. The kubeconfig is written first so components can read it.
 
 import { mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { findBinary, missingBinaryMessage } from "./find-binary.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
+import { freePort, portFree } from "./ports.js";
 import { spawnComponent, spawnLogged, stopProcess } from "./spawn.js";
 import {
   type ClusterState,
@@ -27,25 +27,6 @@ export interface UpOptions extends Omit<PlanInput, "ports"> {
 }
 
 export class ClusterError extends Error {}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function tail(path: string, lines = 15): string {
   try {
