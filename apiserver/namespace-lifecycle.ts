@@ -51,10 +51,11 @@ export class NamespaceLifecycle {
     if (this.running) return;
     this.running = true;
     try {
-      const page = await this.registry.list(NAMESPACES, {});
-      for (const ns of page.items) {
-        if (ns.metadata.deletionTimestamp) await this.finalize(ns);
-      }
+      // The watch cache says which namespaces are terminating, so an idle tick costs no etcd read.
+      const terminating = this.registry.cache
+        .for(NAMESPACES)
+        .snapshot((ns) => Boolean(ns.metadata.deletionTimestamp));
+      for (const ns of terminating.items) await this.finalize(ns);
     } catch (err) {
       this.log({ level: "warn", msg: "namespace finalization pass failed", err: (err as Error).message });
     } finally {
