@@ -7,6 +7,8 @@ import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
 import type { KubeObject } from "../../api/meta.js";
 import type { ResourceType } from "../../api/resources.js";
 import { ApiError, alreadyExists, conflict, notFound, StorageUnavailableError } from "../errors.js";
+import { EtcdKv } from "./etcd-kv.js";
+import type { KeyValue, RequestOp } from "./etcd-wire.js";
 
 export interface ListPage {
   items: KubeObject[];
@@ -40,7 +42,10 @@ interface ContinueToken {
 const PAGE = 500;
 
 export class EtcdStorage {
+  /** The etcd3 client, for watches and leases. */
   readonly client: Etcd3;
+  /** Reads and writes: a direct KV client (etcd-kv.ts). */
+  private readonly kv: EtcdKv;
 
   constructor(
     endpoints: string[],
@@ -54,9 +59,11 @@ export class EtcdStorage {
       // Unary calls fail fast when etcd is unreachable so the API answers 503 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     });
+    this.kv = new EtcdKv(endpoints, timeout);
   }
 
   close(): void {
+    this.kv.close();
     this.client.close();
   }
 
@@ -72,7 +79,7 @@ export class EtcdStorage {
   }
 
   async get(r: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-    const res = await this.guard(() => this.client.get(this.key(r, namespace, name)).exec());
+    const res = await this.guard(() => this.kv.range({ key: this.key(r, namespace, name) }));
     const kv = res.kvs[0];
     return kv ? decode(kv) : undefined;
   }
@@ -99,16 +106,16 @@ export class EtcdStorage {
     const items: KubeObject[] = [];
     for (;;) {
       const batch = Number.isFinite(limit) ? Math.max(PAGE, limit) : 10_000;
-      const res = await this.guard(() => {
-        const b = this.client.getAll().inRange({ start, end }).limit(batch);
-        // A continued list reads the same revision as its first page (a consistent snapshot).
-        if (revision) b.revision(revision);
-        return b.exec();
-      }, revision);
-      if (!revision) revision = Number(res.header.revision);
+      // A continued list reads the same revision as its first page (a consistent snapshot).
+      const at = revision;
+      const res = await this.guard(
+        () => this.kv.range({ key: start, rangeEnd: end, limit: batch, revision: at }),
+        at,
+      );
+      if (!revision) revision = res.revision;
       let lastKey = "";
       for (const kv of res.kvs) {
-        lastKey = kv.key.toString();
+        lastKey = kv.key;
         const obj = decode(kv);
         if (opts.filter && !opts.filter(obj)) continue;
         items.push(obj);
@@ -135,11 +142,15 @@ export class EtcdStorage {
    */
   async create(r: ResourceType, obj: KubeObject, ttlSeconds?: number): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
-    const put = this.client.put(key).value(encode(obj));
-    if (ttlSeconds) put.lease(await this.leaseFor(ttlSeconds));
-    const res = await this.guard(() => this.client.if(key, "Create", "==", 0).then(put).commit());
+    const lease = ttlSeconds ? await this.leaseFor(ttlSeconds) : undefined;
+    const res = await this.guard(() =>
+      this.kv.txn({
+        compare: [{ key, target: "Create", equals: 0 }],
+        success: [{ put: { key, value: encode(obj), lease } }],
+      }),
+    );
     if (!res.succeeded) throw alreadyExists(r, obj.metadata.name!);
-    return withRv(obj, Number(res.header.revision));
+    return withRv(obj, res.revision);
   }
 
   /** Replaces the object if its mod revision is still `expectedRv`; Conflict otherwise. */
@@ -150,10 +161,9 @@ export class EtcdStorage {
     ttlSeconds?: number,
   ): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
-    const put = this.client.put(key).value(encode(obj));
     // An expiring object's clock restarts with each update (a repeated event lives on).
-    if (ttlSeconds) put.lease(await this.leaseFor(ttlSeconds));
-    return this.compareAndSwap(r, obj, expectedRv, put);
+    const lease = ttlSeconds ? await this.leaseFor(ttlSeconds) : undefined;
+    return this.compareAndSwap(r, obj, expectedRv, { put: { key, value: encode(obj), lease } });
   }
 
   private lease: { id: Promise<string>; ttl: number; until: number } | undefined;
@@ -179,7 +189,7 @@ export class EtcdStorage {
   /** Deletes the object if its mod revision is still `expectedRv`. Returns the last state. */
   async delete(r: ResourceType, obj: KubeObject, expectedRv: number): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
-    return this.compareAndSwap(r, obj, expectedRv, this.client.delete().key(key));
+    return this.compareAndSwap(r, obj, expectedRv, { deleteRange: { key } });
   }
 
   /** Runs `op` only if the key's mod revision is `expectedRv`: Conflict if it moved, NotFound if gone. */
@@ -187,23 +197,28 @@ export class EtcdStorage {
     r: ResourceType,
     obj: KubeObject,
     expectedRv: number,
-    op: Parameters<ReturnType<Etcd3["if"]>["then"]>[0],
+    op: RequestOp,
   ): Promise<KubeObject> {
     const name = obj.metadata.name!;
     const key = this.key(r, obj.metadata.namespace, name);
     const res = await this.guard(() =>
-      this.client.if(key, "Mod", "==", expectedRv).then(op).else(this.client.get(key)).commit(),
+      this.kv.txn({
+        compare: [{ key, target: "Mod", equals: expectedRv }],
+        success: [op],
+        // keys_only would do, but a missing key must be told from a moved one.
+        failure: [{ range: { key } }],
+      }),
     );
     if (!res.succeeded) {
-      const found = res.responses[0]?.response_range?.kvs?.length;
+      const found = res.responses[0]?.range?.kvs.length;
       throw found ? conflict(r, name) : notFound(r, name);
     }
-    return withRv(obj, Number(res.header.revision));
+    return withRv(obj, res.revision);
   }
 
   async revision(): Promise<number> {
-    const res = await this.guard(() => this.client.get(`${this.prefix}/`).exec());
-    return Number(res.header.revision);
+    const res = await this.guard(() => this.kv.range({ key: `${this.prefix}/` }));
+    return res.revision;
   }
 
   /** One etcd watch over every object of a resource type, from `fromRevision` (inclusive). */
@@ -215,10 +230,10 @@ export class EtcdStorage {
       .startRevision(String(fromRevision))
       .create();
     watcher.on("put", (kv, prev) =>
-      h.put(decode(kv), prev ? decode(prev) : undefined, Number(kv.mod_revision)),
+      h.put(decodeWatched(kv), prev ? decodeWatched(prev) : undefined, Number(kv.mod_revision)),
     );
     watcher.on("delete", (kv, prev) => {
-      if (prev) h.delete(withRv(decodeRaw(prev), Number(kv.mod_revision)), Number(kv.mod_revision));
+      if (prev) h.delete(withRv(parse(prev.value), Number(kv.mod_revision)), Number(kv.mod_revision));
     });
     watcher.on("error", (err) => h.broken(err));
     return () => watcher.cancel();
@@ -248,12 +263,16 @@ function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
-function decodeRaw(kv: IKeyValue): KubeObject {
-  return JSON.parse(kv.value.toString()) as KubeObject;
+function parse(value: Buffer): KubeObject {
+  return JSON.parse(value.toString()) as KubeObject;
 }
 
-function decode(kv: IKeyValue): KubeObject {
-  return withRv(decodeRaw(kv), Number(kv.mod_revision));
+function decode(kv: KeyValue): KubeObject {
+  return withRv(parse(kv.value), kv.modRevision);
+}
+
+function decodeWatched(kv: IKeyValue): KubeObject {
+  return withRv(parse(kv.value), Number(kv.mod_revision));
 }
 
 function withRv(obj: KubeObject, rv: number): KubeObject {

@@ -1,0 +1,228 @@
+// The protobuf wire form of the part of etcd's KV service the API server uses (etcdserverpb.KV
+// Range and Txn, with Put and DeleteRange inside transactions; field numbers from etcd's
+// rpc.proto and kv.proto). Written by hand over protobufjs' Writer and Reader so a request costs
+// one buffer and no object conversion: the etcd3 client's generic path (proto-loader's
+// fromObject/toObject, 64-bit integers as strings) was a visible part of every API write.
+
+import protobuf from "protobufjs/minimal.js";
+
+const { Reader, Writer } = protobuf;
+type Reader = protobuf.Reader;
+type Writer = protobuf.Writer;
+
+export interface KeyValue {
+  key: string;
+  createRevision: number;
+  modRevision: number;
+  value: Buffer;
+}
+
+export interface RangeRequest {
+  key: string;
+  /** Exclusive end of the range; absent: the single key. */
+  rangeEnd?: string;
+  limit?: number;
+  /** Read at this revision (a consistent snapshot); absent or 0: the newest. */
+  revision?: number;
+}
+
+export interface RangeResponse {
+  revision: number;
+  kvs: KeyValue[];
+  more: boolean;
+}
+
+export type RequestOp =
+  | { range: RangeRequest }
+  /** lease: the lease ID in decimal (64-bit, beyond a JS number's exact range). */
+  | { put: { key: string; value: string; lease?: string } }
+  | { deleteRange: { key: string } };
+
+export interface ResponseOp {
+  /** Set when the op was a range. */
+  range?: RangeResponse;
+}
+
+/** A guard on one key: its create or mod revision compared for equality (all the registry needs). */
+export interface Compare {
+  key: string;
+  target: "Create" | "Mod";
+  equals: number;
+}
+
+export interface TxnRequest {
+  compare: Compare[];
+  success: RequestOp[];
+  failure?: RequestOp[];
+}
+
+export interface TxnResponse {
+  revision: number;
+  succeeded: boolean;
+  responses: ResponseOp[];
+}
+
+// Field numbers (rpc.proto, kv.proto).
+const LEN = 2;
+const VARINT = 0;
+const tag = (field: number, wire: number) => (field << 3) | wire;
+
+function writeRange(w: Writer, r: RangeRequest): Writer {
+  w.uint32(tag(1, LEN)).string(r.key);
+  if (r.rangeEnd !== undefined) w.uint32(tag(2, LEN)).string(r.rangeEnd);
+  if (r.limit) w.uint32(tag(3, VARINT)).int64(r.limit);
+  if (r.revision) w.uint32(tag(4, VARINT)).int64(r.revision);
+  return w;
+}
+
+function writeOp(w: Writer, op: RequestOp): void {
+  w.fork();
+  if ("range" in op) {
+    w.uint32(tag(1, LEN)).fork();
+    writeRange(w, op.range).ldelim();
+  } else if ("put" in op) {
+    w.uint32(tag(2, LEN)).fork();
+    w.uint32(tag(1, LEN)).string(op.put.key);
+    w.uint32(tag(2, LEN)).string(op.put.value);
+    if (op.put.lease) w.uint32(tag(3, VARINT)).int64(op.put.lease);
+    w.ldelim();
+  } else {
+    w.uint32(tag(3, LEN)).fork();
+    w.uint32(tag(1, LEN)).string(op.deleteRange.key);
+    w.ldelim();
+  }
+  w.ldelim();
+}
+
+// Compare.CompareTarget: Version 0, Create 1, Mod 2; the oneof member for Create is
+// create_revision (5), for Mod mod_revision (6). CompareResult Equal is 0.
+const COMPARE_TARGET = { Create: { target: 1, field: 5 }, Mod: { target: 2, field: 6 } } as const;
+
+export function encodeRangeRequest(r: RangeRequest): Uint8Array {
+  return writeRange(Writer.create(), r).finish();
+}
+
+export function encodeTxnRequest(t: TxnRequest): Uint8Array {
+  const w = Writer.create();
+  for (const c of t.compare) {
+    const target = COMPARE_TARGET[c.target];
+    w.uint32(tag(1, LEN)).fork();
+    w.uint32(tag(1, VARINT)).int32(0); // result: Equal
+    w.uint32(tag(2, VARINT)).int32(target.target);
+    w.uint32(tag(3, LEN)).string(c.key);
+    w.uint32(tag(target.field, VARINT)).int64(c.equals);
+    w.ldelim();
+  }
+  for (const op of t.success) {
+    w.uint32(tag(2, LEN));
+    writeOp(w, op);
+  }
+  for (const op of t.failure ?? []) {
+    w.uint32(tag(3, LEN));
+    writeOp(w, op);
+  }
+  return w.finish();
+}
+
+/** protobufjs hands 64-bit integers back as Long when the long package is present. */
+function int64(r: Reader): number {
+  const v = r.int64() as unknown as number | { toNumber(): number };
+  return typeof v === "number" ? v : v.toNumber();
+}
+
+function readHeaderRevision(r: Reader, end: number): number {
+  let revision = 0;
+  while (r.pos < end) {
+    const t = r.uint32();
+    if (t >>> 3 === 3) revision = int64(r);
+    else r.skipType(t & 7);
+  }
+  return revision;
+}
+
+function readKeyValue(r: Reader, end: number): KeyValue {
+  const kv: KeyValue = { key: "", createRevision: 0, modRevision: 0, value: EMPTY };
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1:
+        kv.key = r.string();
+        break;
+      case 2:
+        kv.createRevision = int64(r);
+        break;
+      case 3:
+        kv.modRevision = int64(r);
+        break;
+      case 5:
+        kv.value = asBuffer(r.bytes());
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return kv;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A view on the same bytes (no copy): values are parsed at once and not kept. */
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function readRange(r: Reader, end: number): RangeResponse {
+  const out: RangeResponse = { revision: 0, kvs: [], more: false };
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1:
+        out.revision = readHeaderRevision(r, r.uint32() + r.pos);
+        break;
+      case 2:
+        out.kvs.push(readKeyValue(r, r.uint32() + r.pos));
+        break;
+      case 3:
+        out.more = r.bool();
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return out;
+}
+
+export function decodeRangeResponse(b: Uint8Array): RangeResponse {
+  const r = Reader.create(b);
+  return readRange(r, r.len);
+}
+
+export function decodeTxnResponse(b: Uint8Array): TxnResponse {
+  const r = Reader.create(b);
+  const out: TxnResponse = { revision: 0, succeeded: false, responses: [] };
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1:
+        out.revision = readHeaderRevision(r, r.uint32() + r.pos);
+        break;
+      case 2:
+        out.succeeded = r.bool();
+        break;
+      case 3: {
+        const end = r.uint32() + r.pos;
+        const op: ResponseOp = {};
+        while (r.pos < end) {
+          const ot = r.uint32();
+          if (ot >>> 3 === 1) op.range = readRange(r, r.uint32() + r.pos);
+          else r.skipType(ot & 7);
+        }
+        out.responses.push(op);
+        break;
+      }
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return out;
+}
