@@ -1,12 +1,11 @@
-// A direct gRPC client for etcd's KV service (Range and Txn), the API server's hot path: one
-// grpc-js unary call per request with a deadline, bytes encoded by etcd-wire.ts. The etcd3 client
-// wraps each call in retry and circuit-breaker policies and converts messages through generic
-// object mappers; that cost CPU on every write and bought nothing here, where a failed call must
-// become a 503 at once (the client retries, as Kubernetes clients do).
+// etcd's KV service (Range and Txn) for the API server's reads and writes: one unary gRPC call
+// per operation with a deadline, bytes encoded by etcd-wire.ts. The etcd3 client wraps each call
+// in retry and circuit-breaker policies and converts messages through generic object mappers;
+// that cost CPU on every write and bought nothing here, where a failed call must become a 503 at
+// once (clients retry, as Kubernetes clients do).
 //
 // Several endpoints: calls go to one until it reports UNAVAILABLE, then to the next.
 
-import { Client, credentials, type ServiceError, status } from "@grpc/grpc-js";
 import {
   decodeRangeResponse,
   decodeTxnResponse,
@@ -17,19 +16,10 @@ import {
   type TxnRequest,
   type TxnResponse,
 } from "./etcd-wire.js";
-
-const CHANNEL_OPTIONS = {
-  // A whole-resource list can exceed grpc's 4 MiB default (10,000 pods are ~8 MB).
-  "grpc.max_receive_message_length": -1,
-  // Reconnect soon after etcd comes back (grpc's default backoff grows to two minutes).
-  "grpc.initial_reconnect_backoff_ms": 200,
-  "grpc.max_reconnect_backoff_ms": 2000,
-};
-
-const identity = (b: Buffer) => b;
+import { GrpcError, GrpcUnaryClient, UNAVAILABLE } from "./grpc-unary.js";
 
 export class EtcdKv {
-  private readonly clients: Client[];
+  private readonly clients: GrpcUnaryClient[];
   private current = 0;
 
   constructor(
@@ -39,45 +29,31 @@ export class EtcdKv {
     if (endpoints.length === 0) throw new Error("no etcd endpoints given");
     this.clients = endpoints.map((e) => {
       const url = new URL(e.includes("://") ? e : `http://${e}`);
-      const creds = url.protocol === "https:" ? credentials.createSsl() : credentials.createInsecure();
-      return new Client(url.host, creds, CHANNEL_OPTIONS);
+      return new GrpcUnaryClient(`${url.protocol === "https:" ? "https" : "http"}://${url.host}`);
     });
   }
 
-  range(req: RangeRequest): Promise<RangeResponse> {
-    return this.call("/etcdserverpb.KV/Range", encodeRangeRequest(req), decodeRangeResponse);
+  async range(req: RangeRequest): Promise<RangeResponse> {
+    return decodeRangeResponse(await this.call("/etcdserverpb.KV/Range", encodeRangeRequest(req)));
   }
 
-  txn(req: TxnRequest): Promise<TxnResponse> {
-    return this.call("/etcdserverpb.KV/Txn", encodeTxnRequest(req), decodeTxnResponse);
+  async txn(req: TxnRequest): Promise<TxnResponse> {
+    return decodeTxnResponse(await this.call("/etcdserverpb.KV/Txn", encodeTxnRequest(req)));
   }
 
   close(): void {
     for (const c of this.clients) c.close();
   }
 
-  private call<T>(path: string, body: Uint8Array, decode: (b: Buffer) => T): Promise<T> {
+  private async call(path: string, body: Uint8Array): Promise<Buffer> {
     const i = this.current;
-    const client = this.clients[i]!;
-    const arg = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    return new Promise<T>((resolve, reject) => {
-      client.makeUnaryRequest<Buffer, T>(
-        path,
-        identity,
-        decode,
-        arg,
-        { deadline: Date.now() + this.timeoutMs },
-        (err: ServiceError | null, res?: T) => {
-          if (!err) {
-            resolve(res as T);
-            return;
-          }
-          if (err.code === status.UNAVAILABLE && this.current === i) {
-            this.current = (i + 1) % this.clients.length;
-          }
-          reject(err);
-        },
-      );
-    });
+    try {
+      return await this.clients[i]!.call(path, body, this.timeoutMs);
+    } catch (err) {
+      if (err instanceof GrpcError && err.code === UNAVAILABLE && this.current === i) {
+        this.current = (i + 1) % this.clients.length;
+      }
+      throw err;
+    }
   }
 }
