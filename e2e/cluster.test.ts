@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -74,6 +74,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("k8ts up refuses a node grace period too short for several lease renewals, and starts nothing", async () => {
+  const r = await k8ts("up", "--nodes", "2", "--node-monitor-grace-period", "2s");
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stderr, /--node-monitor-grace-period must be at least 4s, got 2000ms/);
+  assert.ok(!existsSync(join(dataDir, "cluster.json")), "nothing was started");
+});
+
 test("k8ts up: a 2-node cluster, Ready, and a second up says it is running", async () => {
   const t0 = Date.now();
   const r = await k8ts(
@@ -91,12 +98,17 @@ test("k8ts up: a 2-node cluster, Ready, and a second up says it is running", asy
   const nodes = await kubectl("get", "nodes");
   assert.match(nodes.stdout, /node-1\s+Ready/);
   assert.match(nodes.stdout, /node-2\s+Ready/);
+  // The 6 s grace period: the agents' leases last 6 s and are renewed every 1.5 s.
+  const lease = await kubectl("get", "lease", "-n", "kube-node-lease", "node-1", "-o", "json");
+  assert.equal(lease.code, 0, lease.stderr);
+  assert.equal(JSON.parse(lease.stdout).spec.leaseDurationSeconds, 6);
   const again = await k8ts("up", "--nodes", "2");
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already running/);
   const st = await k8ts("status");
   assert.equal(st.code, 0, st.stdout);
   assert.match(st.stdout, /nodeagent-node-2\s+\d+\s+running/);
+  assert.match(st.stdout, /Pod network 10\.\d+\.0\.0\/16/);
 });
 
 test("a Deployment runs, a deleted pod is replaced, a killed node's pods move to the other node", async () => {
@@ -137,6 +149,11 @@ spec:
       throw new Error(`${err.message}; last seen: ${JSON.stringify(seen)}`);
     });
   const first = await running();
+  // Pod addresses come from the block `k8ts up` chose for this data dir, which `k8ts status` shows.
+  const block = /Pod network 10\.(\d+)\.0\.0\/16/.exec((await k8ts("status")).stdout)?.[1];
+  const ips = await kubectl("get", "pods", "-l", "app=app", "-o", "jsonpath={.items[*].status.podIP}");
+  for (const ip of ips.stdout.trim().split(/\s+/))
+    assert.match(ip, new RegExp(`^10\\.${block}\\.[12]\\.\\d+$`));
   const logs = await kubectl("logs", first[0]!.name);
   assert.equal(logs.stdout, "up\n");
 

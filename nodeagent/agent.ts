@@ -57,6 +57,8 @@ export interface NodeAgentOptions {
   resyncMs?: number;
   nodeStatusUpdateMs?: number;
   leaseRenewMs?: number;
+  /** The node Lease's duration (kubelet --node-lease-duration-seconds, 40); renewed every quarter of it. */
+  leaseDurationSeconds?: number;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -322,6 +324,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       nodeUid: node.metadata.uid,
       clock,
       renewMs: opts.leaseRenewMs,
+      durationSeconds: opts.leaseDurationSeconds,
       log,
     });
     lease.start();

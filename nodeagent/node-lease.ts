@@ -1,6 +1,7 @@
-// The node's heartbeat: a Lease named after the node in kube-node-lease, renewed every 10 s with a
-// 40 s duration, as the kubelet's node lease controller does. The node lifecycle controller reads
-// renewTime to decide whether the node is alive; the Node's status is written far less often.
+// The node's heartbeat: a Lease named after the node in kube-node-lease, with a 40 s duration renewed
+// every quarter of it (10 s), as the kubelet's node lease controller does (nodeLeaseDurationSeconds,
+// renew interval fraction 0.25). The node lifecycle controller reads renewTime to decide whether the
+// node is alive; the Node's status is written far less often.
 
 import type { Lease } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
@@ -9,6 +10,13 @@ import { every, type Periodic } from "./periodic.js";
 
 const LEASES = RESOURCES.find((r) => r.kind === "Lease")!;
 export const NODE_LEASE_NAMESPACE = "kube-node-lease";
+/** The kubelet's default nodeLeaseDurationSeconds. */
+export const DEFAULT_NODE_LEASE_DURATION_SECONDS = 40;
+
+/** The kubelet renews its lease every quarter of the lease duration (nodeLeaseRenewIntervalFraction). */
+export function leaseRenewIntervalMs(durationSeconds: number): number {
+  return durationSeconds * 250;
+}
 
 export interface NodeLeaseOptions {
   client: RestClient;
@@ -16,7 +24,9 @@ export interface NodeLeaseOptions {
   /** The Node's uid, for the owner reference (the lease goes when the Node goes). */
   nodeUid?: string;
   clock: Clock;
+  /** How often to renew; default a quarter of durationSeconds. */
   renewMs?: number;
+  /** The lease's leaseDurationSeconds (default 40). */
   durationSeconds?: number;
   log: (line: Record<string, unknown>) => void;
 }
@@ -32,7 +42,7 @@ export class NodeLease {
     const { clock, log } = this.opts;
     this.loop = every(
       clock,
-      this.opts.renewMs ?? 10_000,
+      this.opts.renewMs ?? leaseRenewIntervalMs(this.durationSeconds()),
       () => this.renew(),
       (err) => log({ level: "error", msg: "node lease renewal failed", err: String(err) }),
       { immediate: true },
@@ -43,12 +53,16 @@ export class NodeLease {
     this.loop?.stop();
   }
 
+  private durationSeconds(): number {
+    return this.opts.durationSeconds ?? DEFAULT_NODE_LEASE_DURATION_SECONDS;
+  }
+
   async renew(): Promise<Lease> {
     const { client, nodeName, clock } = this.opts;
     const now = formatMicroTime(clock.now());
     const spec = {
       holderIdentity: nodeName,
-      leaseDurationSeconds: this.opts.durationSeconds ?? 40,
+      leaseDurationSeconds: this.durationSeconds(),
       renewTime: now,
     };
     let lease: Lease;

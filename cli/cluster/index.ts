@@ -4,6 +4,7 @@ export { type EtcdLayout, etcdArgs } from "./etcd-args.js";
 export { findBinary, missingBinaryMessage } from "./find-binary.js";
 export { renderKubeconfig } from "./kubeconfig.js";
 export { killNode, restartNode } from "./node.js";
+export { gracePeriodProblem } from "./node-lease-timing.js";
 export { type ClusterPlan, nodeName, type PlanInput, type ProcessSpec, planCluster } from "./plan.js";
 export { type ClusterState, defaultDataDir, kubeconfigPath, readState, resolveDataDir } from "./state.js";
 export { type StatusRow, status } from "./status.js";

@@ -69,3 +69,45 @@ test("the process runtime needs no bridge or CIDR", () => {
   assert.ok(!rt.args.includes("--pod-cidr"));
   assert.equal(rt.args[rt.args.indexOf("--backend") + 1], "process");
 });
+
+test("node agents renew their lease every quarter of the controllers' grace period, at most every 10 s", () => {
+  const arg = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+  const timing = (graceMs?: number) => {
+    const plan = planCluster({ ...input, nodeMonitorGracePeriodMs: graceMs });
+    const controllers = plan.processes.find((p) => p.name === "controllers")!;
+    const agents = plan.processes.filter((p) => p.name.startsWith("nodeagent-"));
+    return {
+      grace: controllers.args.includes("--node-monitor-grace-period")
+        ? arg(controllers.args, "--node-monitor-grace-period")
+        : undefined,
+      leases: [...new Set(agents.map((a) => arg(a.args, "--node-lease-duration-seconds")))],
+    };
+  };
+  assert.deepEqual(timing(), { grace: undefined, leases: ["40"] });
+  assert.deepEqual(timing(6000), { grace: "6000ms", leases: ["6"] });
+  assert.deepEqual(timing(10_500), { grace: "10500ms", leases: ["10"] });
+  assert.deepEqual(timing(300_000), { grace: "300000ms", leases: ["40"] });
+});
+
+test("every k8ts component runs with a small young generation; all but the API server optimize for size", () => {
+  const plan = planCluster(input);
+  for (const p of plan.processes) {
+    if (p.program === "etcd") {
+      assert.equal(p.nodeFlags, undefined);
+      continue;
+    }
+    assert.ok(p.nodeFlags?.includes("--max-semi-space-size=1"), p.name);
+    assert.equal(p.nodeFlags?.includes("--optimize-for-size"), p.name !== "apiserver", p.name);
+  }
+  assert.ok(plan.processes.find((p) => p.name === "etcd")!.args.includes("--snapshot-count=10000"));
+});
+
+test("the nodes' pod CIDRs come from the cluster's block; the process runtime has none", () => {
+  const plan = planCluster({ ...input, podBlock: 91 });
+  assert.equal(plan.podNetwork, "10.91.0.0/16");
+  const cidrs = plan.processes
+    .filter((p) => p.name.startsWith("runtime-"))
+    .map((p) => p.args[p.args.indexOf("--pod-cidr") + 1]);
+  assert.deepEqual(cidrs, ["10.91.1.0/24", "10.91.2.0/24", "10.91.3.0/24"]);
+  assert.equal(planCluster({ ...input, runtime: "process" }).podNetwork, undefined);
+});

@@ -4,6 +4,9 @@
 
 import { join } from "node:path";
 import { etcdArgs } from "./etcd-args.js";
+import { nodeFlags } from "./node-flags.js";
+import { nodeLeaseDurationSeconds } from "./node-lease-timing.js";
+import { podNetwork } from "./pod-network.js";
 
 export type Readiness =
   | { kind: "http"; url: string }
@@ -15,6 +18,8 @@ export interface ProcessSpec {
   /** "etcd" is the system binary; "k8ts" runs a k8ts verb. */
   program: "etcd" | "k8ts";
   args: string[];
+  /** For a k8ts verb: the Node.js/V8 flags it runs with (node-flags.ts). */
+  nodeFlags?: readonly string[];
   ready: Readiness;
   /** Processes of one wave start together and are waited for together. */
   wave: number;
@@ -27,8 +32,13 @@ export interface PlanInput {
   nodeCpu: string;
   nodeMemory: string;
   runtime: "runc" | "process";
-  /** Lab timing for the node lifecycle controller (Kubernetes' flag names; defaults 40s and 300). */
-  nodeMonitorGracePeriod?: string;
+  /** runc: the second octet of the cluster's pod block 10.<b>.0.0/16 (pod-network.ts; default 88). */
+  podBlock?: number;
+  /**
+   * Lab timing for the node lifecycle controller (Kubernetes' flag names; defaults 40 s and 300).
+   * The node agents' lease follows the grace period (node-lease-timing.ts).
+   */
+  nodeMonitorGracePeriodMs?: number;
   unreachableTolerationSeconds?: number;
   ports: {
     etcdClient: number;
@@ -48,6 +58,8 @@ export interface ClusterPlan {
   apiserverUrl: string;
   schedulerAddress: string;
   nodeNames: string[];
+  /** runc: the block the nodes' pod CIDRs come from, e.g. "10.88.0.0/16". */
+  podNetwork?: string;
   processes: ProcessSpec[];
 }
 
@@ -69,6 +81,9 @@ export function planCluster(p: PlanInput): ClusterPlan {
         dataDir: join(p.dataDir, "etcd"),
         clientPort: p.ports.etcdClient,
         peerPort: p.ports.etcdPeer,
+        // etcd 3.6's default and kubeadm's value: node leases and status alone write every few
+        // seconds, and with 3.4's 100000 the in-memory raft log grows for days before a snapshot.
+        snapshotCount: 10_000,
       }),
       ready: { kind: "http", url: `${etcdEndpoint}/health` },
       wave: 0,
@@ -76,6 +91,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
     {
       name: "apiserver",
       program: "k8ts",
+      nodeFlags: nodeFlags("apiserver"),
       args: [
         "apiserver",
         "--etcd-servers",
@@ -91,6 +107,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
     {
       name: "scheduler",
       program: "k8ts",
+      nodeFlags: nodeFlags("scheduler"),
       args: ["scheduler", "--kubeconfig", kubeconfig, "--metrics-bind-address", schedulerAddress],
       ready: { kind: "http", url: `http://${schedulerAddress}/healthz` },
       wave: 2,
@@ -99,13 +116,16 @@ export function planCluster(p: PlanInput): ClusterPlan {
   processes.push({
     name: "controllers",
     program: "k8ts",
+    nodeFlags: nodeFlags("controllers"),
     args: [
       "controllers",
       "--kubeconfig",
       kubeconfig,
       "--metrics-bind-address",
       `127.0.0.1:${p.ports.controllers}`,
-      ...(p.nodeMonitorGracePeriod ? ["--node-monitor-grace-period", p.nodeMonitorGracePeriod] : []),
+      ...(p.nodeMonitorGracePeriodMs !== undefined
+        ? ["--node-monitor-grace-period", `${p.nodeMonitorGracePeriodMs}ms`]
+        : []),
       ...(p.unreachableTolerationSeconds !== undefined
         ? [
             "--default-unreachable-toleration-seconds",
@@ -121,6 +141,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
 
   const nodeNames: string[] = [];
   const tag = shortHash(p.dataDir);
+  const pods = podNetwork(p.podBlock ?? 88);
   for (let i = 0; i < p.nodes; i++) {
     const name = nodeName(i);
     nodeNames.push(name);
@@ -137,12 +158,13 @@ export function planCluster(p: PlanInput): ClusterPlan {
     ];
     if (p.runtime === "runc") {
       // Each node gets its own bridge and /24, so pods on different nodes never share an address.
-      runtimeArgs.push("--pod-cidr", `10.88.${i + 1}.0/24`, "--cni-bridge", `k8ts${tag}n${i + 1}`);
+      runtimeArgs.push("--pod-cidr", pods.nodeCidr(i), "--cni-bridge", `k8ts${tag}n${i + 1}`);
     }
     runtimeArgs.push("--metrics-bind-address", `127.0.0.1:${p.ports.runtimes[i]}`);
     processes.push({
       name: `runtime-${name}`,
       program: "k8ts",
+      nodeFlags: nodeFlags("runtime-shim"),
       args: runtimeArgs,
       ready: { kind: "http", url: `http://127.0.0.1:${p.ports.runtimes[i]}/healthz` },
       wave: 2,
@@ -151,6 +173,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
     processes.push({
       name: `nodeagent-${name}`,
       program: "k8ts",
+      nodeFlags: nodeFlags("nodeagent"),
       args: [
         "nodeagent",
         "--kubeconfig",
@@ -167,13 +190,22 @@ export function planCluster(p: PlanInput): ClusterPlan {
         p.nodeCpu,
         "--memory",
         p.nodeMemory,
+        "--node-lease-duration-seconds",
+        String(nodeLeaseDurationSeconds(p.nodeMonitorGracePeriodMs)),
       ],
       ready: { kind: "node", name },
       wave: 3,
       node: name,
     });
   }
-  return { etcdEndpoint, apiserverUrl, schedulerAddress, nodeNames, processes };
+  return {
+    etcdEndpoint,
+    apiserverUrl,
+    schedulerAddress,
+    nodeNames,
+    ...(p.runtime === "runc" ? { podNetwork: pods.block } : {}),
+    processes,
+  };
 }
 
 /** Four hex characters from the data dir: keeps two clusters' bridge names apart. */

@@ -23,9 +23,14 @@ export function spawnLogged(name: string, cmd: string, args: string[], logsDir: 
   }
 }
 
-/** A k8ts component (`k8ts <verb> ...`) as its own process. */
-export function spawnComponent(name: string, verbArgs: string[], logsDir: string): ProcessRecord {
-  return spawnLogged(name, process.execPath, [MAIN, ...verbArgs], logsDir);
+/** A k8ts component (`k8ts <verb> ...`) as its own process, with Node.js/V8 flags before the script. */
+export function spawnComponent(
+  name: string,
+  verbArgs: string[],
+  logsDir: string,
+  nodeFlags: readonly string[] = [],
+): ProcessRecord {
+  return spawnLogged(name, process.execPath, [...nodeFlags, MAIN, ...verbArgs], logsDir);
 }
 
 /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the leader is gone. */

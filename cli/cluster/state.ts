@@ -19,6 +19,8 @@ export interface ClusterState {
   etcdEndpoint: string;
   /** host:port of the scheduler's /metrics, /healthz and /debug/decisions. */
   schedulerAddress?: string;
+  /** runc: the block the nodes' pod CIDRs come from (node i: its (i+1)th /24). */
+  podNetwork?: string;
   startedAt: string;
   processes: ProcessRecord[];
 }

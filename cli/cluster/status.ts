@@ -11,7 +11,7 @@ export interface StatusRow {
 
 export async function status(
   dataDir: string,
-): Promise<{ rows: StatusRow[]; apiserverUrl?: string; apiReady: boolean }> {
+): Promise<{ rows: StatusRow[]; apiserverUrl?: string; podNetwork?: string; apiReady: boolean }> {
   const s = readState(dataDir);
   if (!s) return { rows: [], apiReady: false };
   const rows = s.processes.map(
@@ -24,5 +24,5 @@ export async function status(
   } catch {
     apiReady = false;
   }
-  return { rows, apiserverUrl: s.apiserverUrl, apiReady };
+  return { rows, apiserverUrl: s.apiserverUrl, podNetwork: s.podNetwork, apiReady };
 }

@@ -2,10 +2,12 @@
 // wave, each in its own process group with its own log, waits until each answers, and returns,
 // leaving the cluster running. The kubeconfig is written first so components can read it.
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { findBinary, missingBinaryMessage } from "./find-binary.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
+import { choosePodBlock, preferredPodBlock, routeDestinations } from "./pod-network.js";
 import { freePort, portFree } from "./ports.js";
 import { spawnComponent, spawnLogged, stopProcess } from "./spawn.js";
 import {
@@ -63,6 +65,27 @@ function describeReady(spec: ProcessSpec): string {
   return spec.ready.kind === "node" ? `node ${spec.ready.name} Ready` : spec.name;
 }
 
+/** The host's IPv4 routes, to keep the pod network clear of them; none when `ip` is missing. */
+function hostRoutes(): string[] {
+  try {
+    return routeDestinations(
+      execFileSync("ip", ["-4", "route", "show", "table", "all"], { encoding: "utf8" }),
+    );
+  } catch {
+    return [];
+  }
+}
+
+function podBlockFor(dataDir: string): number {
+  const block = choosePodBlock(hostRoutes(), preferredPodBlock(dataDir));
+  if (block === undefined) {
+    throw new ClusterError(
+      "no free 10.x.0.0/16 for the pods: the host's routes (ip route) cover every block from 10.16 to 10.254",
+    );
+  }
+  return block;
+}
+
 async function waitReady(
   spec: ProcessSpec,
   rec: ProcessRecord,
@@ -113,7 +136,8 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
     ports.nodeAgents.push(await freePort());
     ports.runtimes.push(await freePort());
   }
-  const plan = planCluster({ ...opts, ports });
+  const podBlock = opts.runtime === "runc" ? podBlockFor(opts.dataDir) : undefined;
+  const plan = planCluster({ ...opts, ports, podBlock });
   writeKubeconfig(kubeconfigPath(opts.dataDir), plan.apiserverUrl);
 
   const state: ClusterState = {
@@ -121,6 +145,7 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
     apiserverUrl: plan.apiserverUrl,
     etcdEndpoint: plan.etcdEndpoint,
     schedulerAddress: plan.schedulerAddress,
+    ...(plan.podNetwork ? { podNetwork: plan.podNetwork } : {}),
     startedAt: new Date().toISOString(),
     processes: [],
   };
@@ -134,7 +159,7 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
         const rec =
           spec.program === "etcd"
             ? spawnLogged(spec.name, etcdBin, spec.args, logs)
-            : spawnComponent(spec.name, spec.args, logs);
+            : spawnComponent(spec.name, spec.args, logs, spec.nodeFlags);
         state.processes.push(rec);
         return { spec, rec };
       });

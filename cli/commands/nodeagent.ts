@@ -18,6 +18,7 @@ const flags = {
   "max-pods": { type: "string", default: "110" },
   labels: { type: "string", default: "" },
   taints: { type: "string", default: "" },
+  "node-lease-duration-seconds": { type: "string", default: "40" },
 } as const;
 
 function parseLabels(s: string): Record<string, string> {
@@ -57,13 +58,20 @@ export const command: Command = {
   --cpu Q --memory Q         capacity to report (default: the host's), e.g. --cpu 4 --memory 8Gi
   --max-pods N               pods capacity (default 110)
   --labels k=v,...           extra node labels
-  --taints k=v:Effect,...    taints to register the node with`,
+  --taints k=v:Effect,...    taints to register the node with
+  --node-lease-duration-seconds N   the node Lease's duration; renewed every quarter of it (default 40)`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
     const nodeName = values["node-name"];
     const runtimeEndpoint = values["runtime-endpoint"];
     if (!nodeName) throw new UsageError("--node-name is required");
     if (!runtimeEndpoint) throw new UsageError("--runtime-endpoint is required");
+    const leaseDurationSeconds = intFlag(
+      "node-lease-duration-seconds",
+      values["node-lease-duration-seconds"],
+      40,
+    );
+    if (leaseDurationSeconds < 1) throw new UsageError("--node-lease-duration-seconds must be at least 1");
     const cfg = resolveClientConfig(loadKubeconfig({ kubeconfig: values.kubeconfig }));
     const log = jsonLogger("nodeagent");
     const agent = await startNodeAgent({
@@ -78,6 +86,7 @@ export const command: Command = {
       maxPods: intFlag("max-pods", values["max-pods"], 110),
       labels: parseLabels(values.labels),
       taints: parseTaints(values.taints),
+      leaseDurationSeconds,
       log,
     });
     process.stdout.write(`nodeagent ${nodeName} serving on ${values.address}:${agent.port}\n`);

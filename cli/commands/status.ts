@@ -23,6 +23,10 @@ export const command: Command = {
       process.stdout.write(`${r.name.padEnd(w)}${String(r.pid).padEnd(pw)}${r.state.padEnd(10)}${r.log}\n`);
     }
     process.stdout.write(`\nAPI server ${s.apiserverUrl}: ${s.apiReady ? "ready" : "not answering"}\n`);
+    if (s.podNetwork) {
+      const perNode = s.podNetwork.replace(/\.0\.0\/16$/, ".N.0/24");
+      process.stdout.write(`Pod network ${s.podNetwork} (node-N's pods: ${perNode})\n`);
+    }
     return s.apiReady && s.rows.every((r) => r.state === "running") ? 0 : 1;
   },
 };

@@ -1,8 +1,16 @@
 // `k8ts up`: a local cluster with one command.
 
 import { existsSync } from "node:fs";
-import { ClusterError, findBinary, kubeconfigPath, resolveDataDir, up } from "../cluster/index.js";
+import {
+  ClusterError,
+  findBinary,
+  gracePeriodProblem,
+  kubeconfigPath,
+  resolveDataDir,
+  up,
+} from "../cluster/index.js";
 import { type Command, UsageError } from "../command.js";
+import { durationFlag } from "../component-flags.js";
 import { intFlag, parseFlags } from "../flags.js";
 
 const flags = {
@@ -29,7 +37,8 @@ export const command: Command = {
   --node-cpu CPU         CPU each node offers (default 2; may exceed the machine's, for labs)
   --node-memory MEM      memory each node offers (default 4Gi)
   --runtime R            runc (default as root with runc installed) or process
-  --node-monitor-grace-period D   silence before a node is marked NotReady (default 40s; e.g. 10s for a lab)
+  --node-monitor-grace-period D   silence before a node is marked NotReady (default 40s; e.g. 10s for a lab;
+                                  at least 4s). The node agents renew their Lease every quarter of it (at most 10s)
   --pod-eviction-timeout N        seconds pods stay on an unreachable node before they are evicted (default 300)`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
@@ -37,6 +46,12 @@ export const command: Command = {
     const runtime = (values.runtime ?? defaultRuntime()) as "runc" | "process";
     if (runtime !== "runc" && runtime !== "process")
       throw new UsageError(`--runtime must be runc or process, got "${runtime}"`);
+    const grace = values["node-monitor-grace-period"];
+    const nodeMonitorGracePeriodMs =
+      grace === undefined ? undefined : durationFlag("node-monitor-grace-period", grace);
+    const problem =
+      nodeMonitorGracePeriodMs === undefined ? undefined : gracePeriodProblem(nodeMonitorGracePeriodMs);
+    if (problem) throw new UsageError(problem);
     const t0 = Date.now();
     try {
       const state = await up({
@@ -46,7 +61,7 @@ export const command: Command = {
         nodeCpu: values["node-cpu"],
         nodeMemory: values["node-memory"],
         runtime,
-        nodeMonitorGracePeriod: values["node-monitor-grace-period"],
+        nodeMonitorGracePeriodMs,
         unreachableTolerationSeconds:
           values["pod-eviction-timeout"] === undefined
             ? undefined
