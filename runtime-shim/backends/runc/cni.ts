@@ -3,11 +3,16 @@
 // with CNI_COMMAND=ADD and the previous plugin's result, and on teardown with DEL in reverse order and
 // the cached ADD result. The node's network is a bridge with host-local IPAM on the pod CIDR plus
 // portmap for hostPort; loopback is its own network, as in containerd.
-
+// Start-up latency: loopback and the node network are added at the same time (they touch different
+// interfaces); portmap runs only for pods with a hostPort (with none it does nothing but cost an exec
+// and iptables calls); outbound masquerading is one rule per node (masquerade.ts), not the bridge
+// plugin's per-pod ipMasq chain. The config list an ADD used is cached with its result, so DEL undoes
+// exactly what ADD did, also for pods set up by an older shim.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PortMapping } from "../../../proto/runtime/v1/index.js";
+import { masqueradeRule, NodeMasquerade } from "./masquerade.js";
 
 export interface CniOptions {
   /** The node's pod CIDR, e.g. 10.88.1.0/24. */
@@ -34,27 +39,38 @@ interface ConfList {
   plugins: NetConf[];
 }
 
-export function nodeNetwork(o: CniOptions): ConfList {
-  return {
-    cniVersion: "1.0.0",
-    name: "k8ts",
-    plugins: [
-      {
-        type: "bridge",
-        bridge: o.bridge,
-        isGateway: true,
-        ipMasq: true,
-        hairpinMode: true,
-        ipam: {
-          type: "host-local",
-          ranges: [[{ subnet: o.podCidr }]],
-          routes: [{ dst: "0.0.0.0/0" }],
-          dataDir: join(o.stateDir, "ipam"),
-        },
+/** What an ADD leaves for its DEL (libcni caches the same). */
+interface CachedAdd {
+  list: ConfList;
+  result: Record<string, unknown>;
+}
+
+const hostPorts = (pod: PodNetwork) => pod.portMappings.filter((p) => p.hostPort);
+
+/**
+ * The node network for one pod: bridge + host-local, and portmap only when the pod maps a hostPort.
+ * `legacy` is the list shims before the per-node masquerade rule used (per-pod ipMasq, portmap always),
+ * for tearing down what they set up.
+ */
+export function nodeNetwork(o: CniOptions, pod: Pick<PodNetwork, "portMappings">, legacy = false): ConfList {
+  const plugins: NetConf[] = [
+    {
+      type: "bridge",
+      bridge: o.bridge,
+      isGateway: true,
+      ipMasq: legacy,
+      hairpinMode: true,
+      ipam: {
+        type: "host-local",
+        ranges: [[{ subnet: o.podCidr }]],
+        routes: [{ dst: "0.0.0.0/0" }],
+        dataDir: join(o.stateDir, "ipam"),
       },
-      { type: "portmap", capabilities: { portMappings: true }, snat: true },
-    ],
-  };
+    },
+  ];
+  if (legacy || pod.portMappings.some((p) => p.hostPort))
+    plugins.push({ type: "portmap", capabilities: { portMappings: true }, snat: true });
+  return { cniVersion: "1.0.0", name: "k8ts", plugins };
 }
 
 const loopbackNetwork: ConfList = {
@@ -66,34 +82,68 @@ const loopbackNetwork: ConfList = {
 const protocols = ["tcp", "udp", "sctp"];
 
 export class Cni {
-  constructor(private readonly options: CniOptions) {
+  private readonly masquerade: NodeMasquerade;
+
+  constructor(
+    private readonly options: CniOptions,
+    masquerade?: NodeMasquerade,
+  ) {
     mkdirSync(join(options.stateDir, "results"), { recursive: true });
+    const attached = readdirSync(join(options.stateDir, "results"))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.slice(0, -".json".length));
+    this.masquerade =
+      masquerade ?? new NodeMasquerade(masqueradeRule(options.podCidr, options.bridge), attached);
   }
 
   /** Attaches the pod's namespace to loopback and the node network; returns the pod IP. */
   async add(pod: PodNetwork): Promise<string> {
-    await this.addList(loopbackNetwork, pod, "lo");
-    const result = await this.addList(nodeNetwork(this.options), pod, "eth0");
-    writeFileSync(this.resultFile(pod.sandboxId), JSON.stringify(result));
-    const ips = (result.ips as { address: string }[] | undefined) ?? [];
-    if (!ips[0]) throw new Error("CNI bridge gave the pod no IP address");
-    return ips[0].address.split("/")[0]!;
+    const list = nodeNetwork(this.options, pod);
+    try {
+      const [, result] = await Promise.all([
+        this.addList(loopbackNetwork, pod, "lo"),
+        this.addList(list, pod, "eth0"),
+        this.masquerade.acquire(pod.sandboxId),
+      ]);
+      writeFileSync(this.resultFile(pod.sandboxId), JSON.stringify({ list, result } satisfies CachedAdd));
+      const ips = (result.ips as { address: string }[] | undefined) ?? [];
+      if (!ips[0]) throw new Error("CNI bridge gave the pod no IP address");
+      return ips[0].address.split("/")[0]!;
+    } catch (err) {
+      // CNI: a failed ADD is followed by a DEL, so a plugin that got half-way frees what it took.
+      await this.delList(list, pod, undefined).catch(() => {});
+      await this.masquerade.release(pod.sandboxId).catch(() => {});
+      throw err;
+    }
   }
 
   /** Releases the pod's IP, port mappings and veth (CNI DEL). Does nothing if ADD never finished. */
   async del(pod: PodNetwork): Promise<void> {
+    const cached = this.cachedAdd(pod.sandboxId);
+    if (cached) {
+      await this.delList(cached.list, pod, cached.result);
+      for (const plugin of loopbackNetwork.plugins)
+        await this.exec("DEL", this.pluginConf(loopbackNetwork, plugin, pod, undefined), pod, "lo");
+      rmSync(this.resultFile(pod.sandboxId), { force: true });
+    }
+    await this.masquerade.release(pod.sandboxId);
+  }
+
+  private cachedAdd(sandboxId: string): CachedAdd | undefined {
     let cached: Record<string, unknown>;
     try {
-      cached = JSON.parse(readFileSync(this.resultFile(pod.sandboxId), "utf8"));
+      cached = JSON.parse(readFileSync(this.resultFile(sandboxId), "utf8"));
     } catch {
-      return;
+      return undefined;
     }
-    const list = nodeNetwork(this.options);
+    // Before the config list was cached, the file held the bare result of the legacy list.
+    if (cached.list && cached.result) return cached as unknown as CachedAdd;
+    return { list: nodeNetwork(this.options, { portMappings: [] }, true), result: cached };
+  }
+
+  private async delList(list: ConfList, pod: PodNetwork, prevResult: unknown): Promise<void> {
     for (const plugin of [...list.plugins].reverse())
-      await this.exec("DEL", this.pluginConf(list, plugin, pod, cached), pod, "eth0");
-    for (const plugin of loopbackNetwork.plugins)
-      await this.exec("DEL", this.pluginConf(loopbackNetwork, plugin, pod, undefined), pod, "lo");
-    rmSync(this.resultFile(pod.sandboxId), { force: true });
+      await this.exec("DEL", this.pluginConf(list, plugin, pod, prevResult), pod, "eth0");
   }
 
   private async addList(list: ConfList, pod: PodNetwork, ifName: string): Promise<Record<string, unknown>> {
@@ -115,14 +165,12 @@ export class Cni {
     const caps = plugin.capabilities as Record<string, boolean> | undefined;
     if (caps?.portMappings)
       conf.runtimeConfig = {
-        portMappings: pod.portMappings
-          .filter((p) => p.hostPort)
-          .map((p) => ({
-            hostPort: p.hostPort,
-            containerPort: p.containerPort,
-            protocol: protocols[p.protocol ?? 0],
-            ...(p.hostIp ? { hostIP: p.hostIp } : {}),
-          })),
+        portMappings: hostPorts(pod).map((p) => ({
+          hostPort: p.hostPort,
+          containerPort: p.containerPort,
+          protocol: protocols[p.protocol ?? 0],
+          ...(p.hostIp ? { hostIP: p.hostIp } : {}),
+        })),
       };
     return conf;
   }

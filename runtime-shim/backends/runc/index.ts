@@ -63,14 +63,14 @@ export class RuncBackend implements Backend {
   /** hostNetwork pods use the node's namespace and have no IP of their own here (the node's IP is theirs). */
   async runSandbox(sandbox: SandboxRecord): Promise<{ ip: string }> {
     if (sandbox.hostNetwork) return { ip: "" };
-    const netns = createNetns(sandbox.id);
+    const netns = await createNetns(sandbox.id);
     return { ip: await this.cni.add(podNetwork(sandbox, netns)) };
   }
 
   async stopSandbox(sandbox: SandboxRecord): Promise<void> {
     if (sandbox.hostNetwork) return;
     await this.cni.del(podNetwork(sandbox, netnsPath(sandbox.id)));
-    deleteNetns(sandbox.id);
+    await deleteNetns(sandbox.id);
   }
 
   async createContainer(
@@ -82,7 +82,7 @@ export class RuncBackend implements Backend {
     const dir = this.bundle(ctr.id);
     await new Undo().run(async (undo) => {
       undo.add(() => unmountRootfs(dir, join(dir, "rootfs")));
-      mountRootfs(rootfs, dir, join(dir, "rootfs"));
+      await mountRootfs(rootfs, dir, join(dir, "rootfs"));
       const spec = containerSpec(ctr, sandbox, {
         netnsPath: sandbox.hostNetwork ? "" : netnsPath(sandbox.id),
         cgroupsPath: cgroupsPath(ctr.id),
@@ -167,7 +167,7 @@ export class RuncBackend implements Backend {
       // Never created, or already deleted when `runc run` ended.
     }
     const dir = this.bundle(ctr.id);
-    unmountRootfs(dir, join(dir, "rootfs"));
+    await unmountRootfs(dir, join(dir, "rootfs"));
     removeCgroups(ctr.id);
   }
 

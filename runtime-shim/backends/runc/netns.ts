@@ -1,19 +1,22 @@
 // A pod's network namespace: a named namespace (as `ip netns` makes them, bind-mounted under
 // /run/netns) that every container of the pod joins; CNI (cni.ts) then gives it lo and eth0.
+// `ip` runs asynchronously, so other pods' calls go on while it works.
 
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 export const netnsName = (sandboxId: string): string => `k8ts-${sandboxId.slice(0, 16)}`;
 export const netnsPath = (sandboxId: string): string => `/run/netns/${netnsName(sandboxId)}`;
 
-export function createNetns(sandboxId: string): string {
+export async function createNetns(sandboxId: string): Promise<string> {
   const name = netnsName(sandboxId);
-  if (!existsSync(netnsPath(sandboxId))) execFileSync("ip", ["netns", "add", name], { stdio: "pipe" });
+  if (!existsSync(netnsPath(sandboxId))) await run("ip", ["netns", "add", name]);
   return netnsPath(sandboxId);
 }
 
-export function deleteNetns(sandboxId: string): void {
-  if (existsSync(netnsPath(sandboxId)))
-    execFileSync("ip", ["netns", "delete", netnsName(sandboxId)], { stdio: "pipe" });
+export async function deleteNetns(sandboxId: string): Promise<void> {
+  if (existsSync(netnsPath(sandboxId))) await run("ip", ["netns", "delete", netnsName(sandboxId)]);
 }

@@ -43,6 +43,11 @@ describe("runc backend: isolation and limits", () => {
     return containerId!;
   }
 
+  const masquerade = () =>
+    execFileSync("iptables", ["-t", "nat", "-S", "POSTROUTING"], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes(`k8ts pods on ${shim.bridge}`));
+
   const exited = (id: string) =>
     waitFor(
       async () => {
@@ -160,6 +165,8 @@ describe("runc backend: isolation and limits", () => {
       `${a.ip}, ${b.ip} in ${shim.podCidr}`,
     );
     assert.notEqual(a.ip, b.ip);
+    assert.equal(masquerade().length, 1, "one masquerade rule for the node's pods, not one per pod");
+    assert.match(masquerade()[0]!, new RegExp(`-s ${shim.podCidr.replace(/\./g, "\\.")} ! -d`));
 
     const get = (from: string, url: string) =>
       waitFor(
@@ -193,6 +200,7 @@ describe("runc backend: isolation and limits", () => {
     assert.ok(!leases.includes(a.ip) && !leases.includes(b.ip), `IPs released (left: ${leases.join(", ")})`);
     const nat = execFileSync("iptables", ["-t", "nat", "-S"], { encoding: "utf8" });
     assert.ok(!nat.includes(`--dport ${hostPort}`), "the hostPort rule is removed");
+    assert.equal(masquerade().length, 1, "kept while this suite's first pod is still on the node network");
   });
 
   test("security context: runAsUser/runAsGroup, read-only root, dropped capabilities; hostNetwork sees the node's interfaces", async () => {
@@ -244,5 +252,12 @@ describe("runc backend: isolation and limits", () => {
       new RegExp(`: ${shim.bridge}:`),
       "a hostNetwork pod sees the node's interfaces",
     );
+  });
+
+  test("removing the node's last pod leaves no outbound NAT rule behind", async () => {
+    assert.equal(masquerade().length, 1);
+    for (const s of (await shim.runtime.ListPodSandbox({})).items ?? [])
+      await shim.runtime.RemovePodSandbox({ podSandboxId: s.id });
+    assert.deepEqual(masquerade(), []);
   });
 });
