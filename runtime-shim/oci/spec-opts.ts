@@ -53,6 +53,10 @@ export const withCgroupsPath =
 /**
  * The CRI resources as cgroup limits. Memory+swap is capped at the memory limit, so a process over
  * the limit is OOM-killed rather than swapped out (Kubernetes runs without swap by default).
+ * The same fields serve cgroup v1 and v2; runc writes them as each version's files: on v1
+ * memory.limit_in_bytes and memory.memsw.limit_in_bytes (= limit), cpu.cfs_quota_us/cfs_period_us and
+ * cpu.shares; on v2 memory.max, memory.swap.max = swap − limit = 0 (no swap), cpu.max "quota period"
+ * and cpu.weight converted from the shares. The cgroupsPath ("/k8ts/<id>") suits both.
  */
 export const withResources =
   (r: LinuxContainerResources): SpecOpt =>

@@ -1,5 +1,5 @@
 // The runc backend: one OCI bundle per container (config.json from oci/container-spec.ts, an
-// overlayfs rootfs over the image), one network namespace per pod, a cgroup v1 cgroup per container.
+// overlayfs rootfs over the image), one network namespace per pod, a cgroup per container (v1 or v2, cgroups.ts).
 // `runc run --keep` in the foreground, under the container monitor, is the container's parent, so the
 // exit status is exact, stdio reaches the CRI log, and the cgroup outlives the process long enough
 // for the monitor to read whether the OOM killer ended it.
@@ -13,7 +13,7 @@ import type { ContainerRecord, SandboxRecord } from "../../store.js";
 import { Undo } from "../../undo.js";
 import type { Backend, ExecResult, Launch, Usage } from "../backend.js";
 import { runCollect } from "../exec-collect.js";
-import { assertCgroupV1, cgroupsPath, oomCounter, readUsage, removeCgroups } from "./cgroups.js";
+import { Cgroups } from "./cgroups.js";
 import { Cni, type PodNetwork } from "./cni.js";
 import { createNetns, deleteNetns, netnsPath } from "./netns.js";
 import { mountRootfs, unmountRootfs } from "./rootfs.js";
@@ -40,7 +40,10 @@ export class RuncBackend implements Backend {
   private readonly containersDir: string;
   private readonly cni: Cni;
 
-  private constructor(options: RuncOptions) {
+  private constructor(
+    options: RuncOptions,
+    private readonly cgroups: Cgroups,
+  ) {
     this.runc = options.runc ?? "runc";
     this.stateDir = join(options.root, "runc");
     this.containersDir = join(options.root, "containers");
@@ -54,10 +57,9 @@ export class RuncBackend implements Backend {
   }
 
   static async create(options: RuncOptions): Promise<RuncBackend> {
-    assertCgroupV1();
     if (process.getuid?.() !== 0)
       throw new Error("the runc backend needs root; use --backend process otherwise");
-    return new RuncBackend(options);
+    return new RuncBackend(options, Cgroups.detect());
   }
 
   /** hostNetwork pods use the node's namespace and have no IP of their own here (the node's IP is theirs). */
@@ -85,7 +87,7 @@ export class RuncBackend implements Backend {
       await mountRootfs(rootfs, dir, join(dir, "rootfs"));
       const spec = containerSpec(ctr, sandbox, {
         netnsPath: sandbox.hostNetwork ? "" : netnsPath(sandbox.id),
-        cgroupsPath: cgroupsPath(ctr.id),
+        cgroupsPath: this.cgroups.cgroupsPath(ctr.id),
       });
       writeFileSync(join(dir, "config.json"), JSON.stringify(spec, null, 2));
     });
@@ -110,7 +112,7 @@ export class RuncBackend implements Backend {
       env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
       cwd: this.bundle(ctr.id),
       pidFile,
-      oomCounter: oomCounter(ctr.id),
+      oomCounter: this.cgroups.oomCounter(ctr.id),
     };
   }
 
@@ -156,7 +158,7 @@ export class RuncBackend implements Backend {
   }
 
   async stats(ctr: ContainerRecord): Promise<Usage> {
-    const u = readUsage(ctr.id);
+    const u = this.cgroups.usage(ctr.id);
     return { cpuNanos: u.cpuNanos, memoryWorkingSetBytes: u.workingSetBytes };
   }
 
@@ -168,7 +170,7 @@ export class RuncBackend implements Backend {
     }
     const dir = this.bundle(ctr.id);
     await unmountRootfs(dir, join(dir, "rootfs"));
-    removeCgroups(ctr.id);
+    this.cgroups.remove(ctr.id);
   }
 
   private bundle(id: string): string {
