@@ -237,7 +237,24 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     },
     async cleanup(pod, stillInApi) {
       const uid = pod.metadata.uid!;
-      await removePod(ctx, await observePod(runtime, uid));
+      const observed = await observePod(runtime, uid);
+      if (stillInApi) {
+        // As the kubelet's status manager: the final status (containers terminated, a terminal phase)
+        // reaches the API before the object is removed, so watchers see how the pod ended.
+        const status = generatePodStatus({
+          pod,
+          observed,
+          hostIP: address,
+          now: clock.now(),
+          backoff: [],
+          reasons: new Map(),
+          readiness: probes.readiness,
+          startup: probes.startup,
+          stopped: true,
+        });
+        if (statusChanged(written.get(uid) ?? pod.status, status)) await writePodStatus(client, pod, status);
+      }
+      await removePod(ctx, observed);
       tearDownVolumes(uid, opts.rootDir);
       reasons.delete(uid);
       written.delete(uid);

@@ -395,10 +395,33 @@ describe("node agent", () => {
       PODS,
       busybox("slow", "trap '' TERM; while true; do sleep 0.2; done", { terminationGracePeriodSeconds: 2 }),
     );
-    await podWhere("slow", "Running", (p) => p.status?.phase === "Running");
+    const running = await podWhere("slow", "Running", (p) => p.status?.phase === "Running");
+    // The pod's last state before it disappears, as a watcher (a ReplicaSet, kubectl get -w) sees it.
+    const abort = new AbortController();
+    let last: Pod | undefined;
+    const watching = (async () => {
+      for await (const ev of node.client.watch<Pod>(PODS, {
+        namespace: "default",
+        resourceVersion: running.metadata.resourceVersion,
+        signal: abort.signal,
+      })) {
+        const p = ev.object as Pod;
+        if (p.metadata?.name !== "slow") continue;
+        if (ev.type === "DELETED") return;
+        last = p;
+      }
+    })().catch(() => {});
     const t0 = Date.now();
     await deleteAndWaitGone("slow");
     const took = Date.now() - t0;
+    await waitFor(() => last?.metadata.deletionTimestamp && last.status?.phase !== "Running", {
+      timeoutMs: 5000,
+      what: "the final status to be seen before the pod went",
+    }).finally(() => abort.abort());
+    await watching;
+    assert.equal(last?.status?.phase, "Failed", "killed after its grace period: a terminal phase");
+    assert.equal(main(last!)?.state?.terminated?.exitCode, 137, "SIGKILL after the grace period");
+    assert.equal(main(last!)?.ready, false);
     assert.ok(
       took >= 1900,
       `the pod ignoring SIGTERM was removed after ${took} ms, before its 2 s grace period`,

@@ -68,6 +68,7 @@ function status(
     backoff?: BackoffWait[];
     reasons?: Record<string, WaitingReason>;
     readiness?: Record<string, ProbeResult>;
+    stopped?: boolean;
   } = {},
 ) {
   return generatePodStatus({
@@ -79,6 +80,7 @@ function status(
     reasons: new Map(Object.entries(more.reasons ?? {})),
     readiness: new Map(Object.entries(more.readiness ?? {})),
     startup: new Map(),
+    stopped: more.stopped,
   });
 }
 
@@ -181,6 +183,25 @@ describe("generatePodStatus", () => {
       assert.equal(s.conditions?.find((c) => c.type === "Ready")?.reason, "PodCompleted");
     });
   }
+
+  it("a deleted pod the agent stopped: terminated containers and a terminal phase, even under restartPolicy Always", () => {
+    const killed = status(
+      pod("Always"),
+      observed([ctr("main", "exited", { exitCode: 137, reason: "Error" })]),
+      { stopped: true },
+    );
+    assert.equal(killed.phase, "Failed");
+    assert.equal(killed.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
+    assert.equal(killed.containerStatuses?.[0]?.ready, false);
+    assert.equal(cond(killed, "Ready"), "False");
+    assert.equal(killed.conditions?.find((c) => c.type === "Ready")?.reason, "PodCompleted");
+    const clean = status(pod("Always"), observed([ctr("main", "exited", { exitCode: 0 })]), {
+      stopped: true,
+    });
+    assert.equal(clean.phase, "Succeeded", "every container exited 0");
+    const same = status(pod("Always"), observed([ctr("main", "exited", { exitCode: 137 })]));
+    assert.equal(same.phase, "Running", "while the pod lives, Always restarts the container: still Running");
+  });
 
   it("past activeDeadlineSeconds: Failed with reason DeadlineExceeded", () => {
     const p: Pod = {

@@ -40,6 +40,11 @@ export interface StatusInput {
   /** By container id. */
   readiness: ReadonlyMap<string, ProbeResult>;
   startup: ReadonlyMap<string, ProbeResult>;
+  /**
+   * The pod was deleted and the agent has stopped it: the final status written before the API object
+   * goes (the kubelet's podIsTerminal), with a terminal phase whatever the restart policy.
+   */
+  stopped?: boolean;
 }
 
 export const containerID = (id: string) => `k8ts://${id}`;
@@ -122,6 +127,15 @@ function containerStatus(
   };
 }
 
+/**
+ * Kubernetes' getPhase for a pod the kubelet has stopped for good (podIsTerminal): once no container
+ * runs, Succeeded if every container exited 0, otherwise Failed.
+ */
+function stoppedPhase(statuses: ContainerStatus[]): PodPhase | undefined {
+  if (statuses.some((s) => s.state?.running)) return undefined;
+  return statuses.every((s) => s.state?.terminated?.exitCode === 0) ? "Succeeded" : "Failed";
+}
+
 /** Kubernetes' getPhase for a pod that is not finished. */
 function livePhase(pod: Pod, statuses: ContainerStatus[], initDone: boolean): PodPhase {
   if (!initDone) return "Pending";
@@ -164,7 +178,8 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   );
 
   const old = pod.status ?? {};
-  const terminal = terminalPhase(pod, latest, input.now);
+  const terminal =
+    terminalPhase(pod, latest, input.now) ?? (input.stopped ? stoppedPhase(statuses) : undefined);
   const left = deadlineRemainingMs(pod, input.now);
   const deadline =
     terminal === "Failed" && left !== undefined && left <= 0 && old.phase !== "Failed"
