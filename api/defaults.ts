@@ -203,12 +203,55 @@ export function imageTag(image: string): string {
 
 /** Rewrites every quantity-typed field of `value` (by the catalog struct `structName`) into canonical form. */
 export function canonicalizeQuantities(structName: string, value: unknown): void {
-  const schema = CATALOG.get(structName);
-  if (!schema || typeof value !== "object" || value === null || Array.isArray(value)) return;
+  const fields = quantityFields(structName);
+  if (!fields || typeof value !== "object" || value === null || Array.isArray(value)) return;
   const obj = value as Record<string, unknown>;
-  for (const [key, field] of Object.entries(schema.fields)) {
+  for (const [key, field] of fields) {
     if (obj[key] !== undefined && obj[key] !== null) obj[key] = canonicalField(field, obj[key]);
   }
+}
+
+let QUANTITY_FIELDS: Map<string, [string, FieldSchema][]> | undefined;
+
+/**
+ * The fields of a struct that can hold a quantity at any depth (a Pod's metadata cannot, so it is
+ * never walked): computed once for the whole catalog, to a fixed point because types nest in cycles.
+ */
+function quantityFields(structName: string): [string, FieldSchema][] | undefined {
+  if (!QUANTITY_FIELDS) {
+    const holds = new Set<string>();
+    const may = (f: FieldSchema): boolean => {
+      switch (f.type) {
+        case "quantity":
+          return true;
+        case "object":
+          return holds.has(f.ref);
+        case "map":
+          return may(f.values);
+        case "array":
+          return may(f.items);
+        default:
+          return false;
+      }
+    };
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [name, schema] of CATALOG) {
+        if (!holds.has(name) && Object.values(schema.fields).some(may)) {
+          holds.add(name);
+          changed = true;
+        }
+      }
+    }
+    QUANTITY_FIELDS = new Map();
+    for (const [name, schema] of CATALOG) {
+      QUANTITY_FIELDS.set(
+        name,
+        Object.entries(schema.fields).filter(([, f]) => may(f)),
+      );
+    }
+  }
+  return QUANTITY_FIELDS.get(structName);
 }
 
 function canonicalField(field: FieldSchema, v: unknown): unknown {

@@ -233,11 +233,22 @@ export function findDuplicateKeys(json: string): string[] {
     while (i < json.length && (json[i] === " " || json[i] === "\n" || json[i] === "\r" || json[i] === "\t"))
       i++;
   };
+  /** Skips a string; true when it holds an escape (so its text needs decoding). */
+  const skipString = (): boolean => {
+    let escaped = false;
+    i++; // opening quote
+    while (i < json.length && json[i] !== '"') {
+      if (json[i] === "\\") {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
+    i++;
+    return escaped;
+  };
   const readString = (): string => {
     const start = i;
-    i++; // opening quote
-    while (i < json.length && json[i] !== '"') i += json[i] === "\\" ? 2 : 1;
-    i++;
+    if (!skipString()) return json.slice(start + 1, i - 1);
     try {
       return JSON.parse(json.slice(start, i)) as string;
     } catch {
@@ -284,7 +295,7 @@ export function findDuplicateKeys(json: string): string[] {
       return;
     }
     if (c === '"') {
-      readString();
+      skipString();
       return;
     }
     while (i < json.length && !",}] \n\r\t".includes(json[i]!)) i++; // number, true, false, null
