@@ -78,7 +78,7 @@ export class ResourceCache {
     this.evictedUpTo = page.revision;
     this.latestRv = page.revision;
     this.cancel = await this.storage.watch(this.resource, page.revision + 1, {
-      put: (obj, prev, rv) => gen === this.generation && this.apply(prev ? "MODIFIED" : "ADDED", obj, rv),
+      put: (obj, update, rv) => gen === this.generation && this.apply(update ? "MODIFIED" : "ADDED", obj, rv),
       delete: (prev, rv) => gen === this.generation && this.apply("DELETED", prev, rv),
       broken: (err) => gen === this.generation && this.reset(err),
     });

@@ -28,7 +28,8 @@ export interface ListOptions {
 }
 
 export interface WatchHandlers {
-  put(obj: KubeObject, prev: KubeObject | undefined, revision: number): void;
+  /** `update`: the key existed before this put (MODIFIED rather than ADDED). */
+  put(obj: KubeObject, update: boolean, revision: number): void;
   delete(prev: KubeObject, revision: number): void;
   /** The watch broke in a way that cannot resume (history compacted): relist. */
   broken(err: Error): void;
@@ -230,7 +231,8 @@ export class EtcdStorage {
       .startRevision(String(fromRevision))
       .create();
     watcher.on("put", (kv, prev) =>
-      h.put(decodeWatched(kv), prev ? decodeWatched(prev) : undefined, Number(kv.mod_revision)),
+      // The previous value is not parsed: the cache holds it already.
+      h.put(decodeWatched(kv), Boolean(prev), Number(kv.mod_revision)),
     );
     watcher.on("delete", (kv, prev) => {
       if (prev) h.delete(withRv(parse(prev.value), Number(kv.mod_revision)), Number(kv.mod_revision));
