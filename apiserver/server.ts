@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   port?: number;
   /** Largest accepted request body; Kubernetes' limit is 3 MiB. */
   maxBodyBytes?: number;
+  /** How often watches that allow bookmarks get a BOOKMARK event; a minute by default. */
+  watchBookmarkIntervalMs?: number;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -162,6 +164,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         registry,
         cache,
         watchMetrics,
+        bookmarkIntervalMs: opts.watchBookmarkIntervalMs,
       });
     } catch (err) {
       const s = statusFor(err);

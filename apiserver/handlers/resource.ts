@@ -31,6 +31,8 @@ export interface ResourceContext {
   registry: Registry;
   cache: WatchCache;
   watchMetrics: WatchMetrics;
+  /** How often a watch that allows bookmarks gets one (default: a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 const PATCH_TYPES = new Set([
@@ -79,7 +81,7 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
   switch (info.verb) {
     case "get": {
       if (q.get("watch") === "true") {
-        return serveWatch(req, res, r, ns, q, ctx.cache, ctx.watchMetrics, info.name);
+        return serveWatch(req, res, r, ns, q, ctx.cache, ctx.watchMetrics, info.name, ctx.bookmarkIntervalMs);
       }
       const obj = await registry.get(r, ns, info.name!);
       return sendObject(res, 200, r, obj, fmt);
@@ -103,7 +105,7 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
       return sendList(res, r, page.items, meta, fmt);
     }
     case "watch":
-      return serveWatch(req, res, r, ns, q, ctx.cache, ctx.watchMetrics);
+      return serveWatch(req, res, r, ns, q, ctx.cache, ctx.watchMetrics, undefined, ctx.bookmarkIntervalMs);
     case "create": {
       if (r.namespaced && ns === undefined)
         throw methodNotAllowed(

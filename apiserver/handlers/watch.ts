@@ -2,6 +2,12 @@
 // With kubectl's Table Accept header each event's object is a one-row Table (column definitions
 // only in the first event, as kube-apiserver sends them). timeoutSeconds ends the stream; a
 // client that goes away is unsubscribed at once.
+//
+// allowWatchBookmarks=true: every `bookmarkIntervalMs` (a minute by default, as kube-apiserver's
+// watch cache) a BOOKMARK event carries the cache's current resourceVersion, when it moved past
+// what the watcher last heard. Every change up to that version that matches the watch has been
+// sent, so a client that resumes from it misses nothing, and one whose filter matched nothing for
+// a long time resumes from a recent version instead of one the window has dropped (410 Expired).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject, WatchEvent } from "../../api/meta.js";
@@ -17,6 +23,8 @@ export interface WatchMetrics {
   closed(r: ResourceType): void;
 }
 
+export const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
+
 export async function serveWatch(
   req: IncomingMessage,
   res: ServerResponse,
@@ -26,6 +34,7 @@ export async function serveWatch(
   cache: WatchCache,
   metrics: WatchMetrics,
   fixedName?: string,
+  bookmarkIntervalMs = DEFAULT_BOOKMARK_INTERVAL_MS,
 ): Promise<void> {
   const filter = filterFor(r, namespace, q);
   const matches = (o: KubeObject) =>
@@ -38,7 +47,13 @@ export async function serveWatch(
   }
   const fmt = responseFormat(req.headers.accept, q);
   let headerSent = false;
+  /** The newest resourceVersion this watcher has been sent (in an event or a bookmark). */
+  let told = fromRv ?? 0;
   const encode = (ev: WatchEvent): string => {
+    if (ev.type !== "ERROR") {
+      const rv = Number((ev.object as KubeObject).metadata?.resourceVersion);
+      if (rv > told) told = rv;
+    }
     if (!fmt.table || ev.type === "ERROR" || ev.type === "BOOKMARK") return `${JSON.stringify(ev)}\n`;
     const table = toTable(r, [ev.object as KubeObject], {
       includeObject: fmt.includeObject,
@@ -52,10 +67,12 @@ export async function serveWatch(
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let bookmarks: NodeJS.Timeout | undefined;
   const finish = () => {
     if (closed) return;
     closed = true;
     if (timer) clearTimeout(timer);
+    if (bookmarks) clearInterval(bookmarks);
     unsubscribe?.();
     metrics.closed(r);
     if (!res.writableEnded) res.end();
@@ -106,4 +123,19 @@ export async function serveWatch(
 
   const timeoutSeconds = Number(q.get("timeoutSeconds") ?? "0");
   if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
+  const wantsBookmarks = q.get("allowWatchBookmarks");
+  if (wantsBookmarks === "true" || wantsBookmarks === "1") {
+    const resourceCache = cache.for(r);
+    bookmarks = setInterval(() => {
+      const rv = resourceCache.resourceVersion;
+      if (rv <= told) return;
+      const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+      write(
+        encode({
+          type: "BOOKMARK",
+          object: { kind: r.kind, apiVersion, metadata: { resourceVersion: String(rv) } },
+        }),
+      );
+    }, bookmarkIntervalMs);
+  }
 }
