@@ -14,5 +14,6 @@ export * from "./quantity.js";
 export * from "./resources.js";
 export type * from "./schema.js";
 export * from "./selectors.js";
+export * from "./status.js";
 export { checkAgainstSchema, findDuplicateKeys, type SchemaProblem } from "./strict.js";
 export { type FieldError, validateCreate, validateStatusUpdate, validateUpdate } from "./validation/index.js";

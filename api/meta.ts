@@ -109,7 +109,9 @@ export type StatusReason =
   | "UnsupportedMediaType"
   | "InternalError"
   | "Expired"
-  | "ServiceUnavailable";
+  | "ServiceUnavailable"
+  // A remote command (exec) ended with a non-zero exit code; the code is an ExitCode cause.
+  | "NonZeroExitCode";
 
 export interface Status {
   kind: "Status";

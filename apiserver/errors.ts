@@ -4,6 +4,7 @@
 
 import type { KubeObject, Status, StatusCause, StatusReason } from "../api/meta.js";
 import { qualifiedResource, type ResourceType } from "../api/resources.js";
+import { statusObject } from "../api/status.js";
 
 export class ApiError extends Error {
   constructor(
@@ -80,24 +81,8 @@ export function forbidden(message: string): ApiError {
   return new ApiError(403, "Forbidden", message);
 }
 
-export function statusObject(
-  code: number,
-  reason: StatusReason,
-  message: string,
-  details?: Status["details"],
-): Status {
-  const s: Status = {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    code,
-  };
-  if (details) s.details = JSON.parse(JSON.stringify(details));
-  return s;
-}
+// Status objects are built by api/ (statusObject), so every component sends the same shape.
+export { statusObject };
 
 /** The one mapper from a thrown value to the Status a client sees. */
 export function statusFor(err: unknown): Status {

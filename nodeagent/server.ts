@@ -8,7 +8,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import type { Registry } from "prom-client";
 import { WebSocket, WebSocketServer } from "ws";
-import type { Pod } from "../api/index.js";
+import {
+  exitCodeStatus,
+  type Pod,
+  remoteCommandFailure,
+  type StatusReason,
+  statusObject,
+} from "../api/index.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
 import { LogFormatter, type LogOptions, readEntries, tail } from "./logs.js";
 import type { ObservedContainer, ObservedPod, Runtime } from "./runtime.js";
@@ -27,7 +33,7 @@ const EXEC_PROTOCOL = "v5.channel.k8s.io";
 export class HttpStatusError extends Error {
   constructor(
     readonly code: number,
-    readonly reason: string,
+    readonly reason: StatusReason,
     message: string,
   ) {
     super(message);
@@ -36,16 +42,8 @@ export class HttpStatusError extends Error {
 
 const badRequest = (m: string) => new HttpStatusError(400, "BadRequest", m);
 
-function statusBody(code: number, reason: string, message: string): string {
-  return JSON.stringify({
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    code,
-  });
+function statusBody(code: number, reason: StatusReason, message: string): string {
+  return JSON.stringify(statusObject(code, reason, message));
 }
 
 /** The one mapper from an error to the wire. */
@@ -184,21 +182,6 @@ async function serveLogs(
   res.end();
 }
 
-function exitStatus(exitCode: number): string {
-  if (exitCode === 0) return JSON.stringify({ metadata: {}, status: "Success" });
-  return JSON.stringify({
-    metadata: {},
-    status: "Failure",
-    message: `command terminated with non-zero exit code: error executing command, exit code ${exitCode}`,
-    reason: "NonZeroExitCode",
-    details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
-  });
-}
-
-function failureStatus(message: string): string {
-  return JSON.stringify({ metadata: {}, status: "Failure", message, reason: "InternalError", code: 500 });
-}
-
 const frame = (channel: number, data: Buffer | string) =>
   Buffer.concat([Buffer.from([channel]), Buffer.from(data)]);
 
@@ -214,14 +197,16 @@ async function runExec(deps: NodeServerDeps, ws: WebSocket, containerId: string,
   };
   try {
     if (interactive) {
-      // A streaming exec needs the runtime's streaming endpoint (CRI Exec returns its URL).
+      // A streaming exec needs the runtime's streaming endpoint (CRI Exec returns its URL). With a
+      // TTY the terminal carries stderr, so stderr is not asked for, as the kubelet drops it.
+      const tty = flag(q, "tty");
       const r = await deps.runtime.Exec({
         containerId,
         cmd,
-        tty: flag(q, "tty"),
+        tty,
         stdin: flag(q, "stdin"),
         stdout: flag(q, "stdout"),
-        stderr: flag(q, "stderr"),
+        stderr: flag(q, "stderr") && !tty,
       });
       if (!r.url) throw new Error("the runtime returned no streaming URL for exec");
       const upstream = await openUpstream(r.url);
@@ -232,10 +217,10 @@ async function runExec(deps: NodeServerDeps, ws: WebSocket, containerId: string,
     const r = await deps.runtime.ExecSync({ containerId, cmd, timeout: 0 }, { deadlineMs: 24 * 3600_000 });
     if (flag(q, "stdout") && r.stdout?.length) ws.send(frame(1, Buffer.from(r.stdout)), { binary: true });
     if (flag(q, "stderr") && r.stderr?.length) ws.send(frame(2, Buffer.from(r.stderr)), { binary: true });
-    finish(exitStatus(r.exitCode ?? 0));
+    finish(JSON.stringify(exitCodeStatus(r.exitCode ?? 0)));
   } catch (err) {
     const e = err as { details?: string; message?: string };
-    finish(failureStatus(e.details || e.message || String(err)));
+    finish(JSON.stringify(remoteCommandFailure(e.details || e.message || String(err))));
   }
 }
 

@@ -14,7 +14,7 @@ import {
   PodSandboxState,
   type ServiceError,
 } from "../../proto/runtime/v1/index.js";
-import { startRuntimeShim, type TestRuntimeShim, waitFor } from "../../testing/index.js";
+import { openExecStream, startRuntimeShim, type TestRuntimeShim, waitFor } from "../../testing/index.js";
 import { alive } from "../monitor/launcher.js";
 import type { BackendName } from "./backend.js";
 
@@ -336,10 +336,92 @@ export function backendConformance(backend: BackendName): void {
       again.terminate();
       assert.equal(refused, 404);
       await rejectsWith(
-        shim.runtime.Exec({ containerId: id, cmd: ["sh"], tty: true, stdout: true }),
+        shim.runtime.Exec({ containerId: id, cmd: ["sh"], tty: true, stdout: true, stderr: true }),
         GrpcStatus.INVALID_ARGUMENT,
-        /TTY/,
+        /tty and stderr/,
       );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("exec with a TTY: a shell on a terminal, resized by channel 4, its exit code on channel 3", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "interactive", ["sleep", "1000"]);
+      const { url } = await shim.runtime.Exec({
+        containerId: id,
+        cmd: ["sh"],
+        tty: true,
+        stdin: true,
+        stdout: true,
+      });
+      const term = await openExecStream(url!);
+      try {
+        assert.equal(term.protocol, "v5.channel.k8s.io");
+        term.resize(100, 30);
+        term.type("test -t 0 && echo on-a-$TERM-terminal\n");
+        await term.waitOutput(/^on-a-xterm-terminal\r$/m, "the shell to see a terminal");
+        // The resize reaches the shell's terminal asynchronously (runc passes it on at SIGWINCH):
+        // ask again, one question at a time, until it shows.
+        const sttySize = async () => {
+          const mark = term.output().length;
+          term.type("stty size\n");
+          await waitFor(() => /^\d+ \d+\r$/m.test(term.output().slice(mark)), {
+            what: "stty size to answer",
+          });
+          return /^(\d+ \d+)\r$/m.exec(term.output().slice(mark))![1];
+        };
+        for (const [w, h] of [
+          [100, 30],
+          [132, 43],
+        ] as const) {
+          term.resize(w, h);
+          await waitFor(async () => (await sttySize()) === `${h} ${w}`, {
+            timeoutMs: 10_000,
+            what: `stty size to show ${h} ${w}`,
+          });
+        }
+        term.type("echo hi; exit 3\n");
+        const { code, status } = await term.closed;
+        assert.match(term.output(), /^hi\r$/m, "output lines end in CRLF, as a terminal writes them");
+        assert.equal(term.output(2), "", "nothing on stderr: the terminal carries it");
+        assert.equal(code, 1000);
+        assert.equal(status?.reason, "NonZeroExitCode");
+        assert.deepEqual(status?.details?.causes, [{ reason: "ExitCode", message: "3" }]);
+      } finally {
+        term.terminate();
+      }
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("exec with a TTY: closing stdin ends the shell (EOF), hanging up ends it, a missing command is a clear error", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "interactive", ["sleep", "1000"]);
+      const exec = async (cmd: string[]) =>
+        openExecStream(
+          (await shim.runtime.Exec({ containerId: id, cmd, tty: true, stdin: true, stdout: true })).url!,
+        );
+      const eof = await exec(["sh"]);
+      eof.type("echo ready\n");
+      await eof.waitOutput(/^ready\r$/m, "the shell to answer");
+      eof.closeStdin();
+      const ended = await eof.closed;
+      assert.equal(ended.status?.status, "Success");
+
+      const hung = await exec(["sh", "-c", "echo started as $$; sleep 1000"]);
+      const pid = (await hung.waitOutput(/^started as (\d+)\r$/m, "the command to start"))[1]!;
+      hung.terminate();
+      await waitFor(
+        async () => {
+          const r = await shim.runtime.ExecSync({ containerId: id, cmd: ["kill", "-0", pid] });
+          return r.exitCode !== 0;
+        },
+        { timeoutMs: 10_000, what: "the hung-up command to end" },
+      );
+
+      // The shim says so in the Status (process), or runc says so on the terminal (runc).
+      const missing = await exec(["no-such-command"]);
+      const { status } = await missing.closed;
+      assert.equal(status?.status, "Failure");
+      assert.match(`${missing.output()} ${status?.message}`, /"no-such-command": executable file not found/);
       await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
     });
 

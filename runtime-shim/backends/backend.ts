@@ -16,6 +16,11 @@ export interface Launch {
   pidFile?: string;
   /** A cgroup file whose oom_kill counter the monitor reads when the container exits. */
   oomCounter?: string;
+  /**
+   * TTY exec only: argv makes the container's terminal itself and copies it to and from the
+   * terminal it is started on (`runc exec -t` in the foreground), so that one is only a transport.
+   */
+  relaysTerminal?: boolean;
 }
 
 export interface ExecResult {
@@ -46,8 +51,8 @@ export interface Backend {
   kill(ctr: ContainerRecord, signal: NodeJS.Signals): Promise<void>;
   /** Runs a command inside the running container and collects its output. */
   execSync(ctr: ContainerRecord, cmd: string[], timeoutMs: number): Promise<ExecResult>;
-  /** How to start `cmd` inside the running container with its stdio streamed (interactive exec). */
-  execCommand(ctr: ContainerRecord, cmd: string[]): Launch;
+  /** How to start `cmd` inside the running container with its stdio streamed (interactive exec), on a terminal with `tty`. */
+  execCommand(ctr: ContainerRecord, cmd: string[], tty: boolean): Launch;
   stats(ctr: ContainerRecord): Promise<Usage>;
   /** Frees everything createContainer and the run made; the container has exited. Idempotent. */
   removeContainer(ctr: ContainerRecord): Promise<void>;

@@ -47,8 +47,10 @@ export class ProcessBackend implements Backend {
     return runCollect(cmd, { env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/", timeoutMs });
   }
 
-  execCommand(ctr: ContainerRecord, cmd: string[]): Launch {
-    return { argv: cmd, env: envObject(ctr.env), cwd: existsSync(ctr.cwd) ? ctr.cwd : "/" };
+  execCommand(ctr: ContainerRecord, cmd: string[], tty: boolean): Launch {
+    const env = envObject(ctr.env);
+    if (tty) env.TERM = "xterm";
+    return { argv: cmd, env, cwd: existsSync(ctr.cwd) ? ctr.cwd : "/" };
   }
 
   async stats(ctr: ContainerRecord): Promise<Usage> {

@@ -150,10 +150,14 @@ export class RuncBackend implements Backend {
     }
   }
 
-  execCommand(ctr: ContainerRecord, cmd: string[]): Launch {
+  execCommand(ctr: ContainerRecord, cmd: string[], tty: boolean): Launch {
+    // With -t in the foreground, runc makes the container's terminal, relays it to its own and
+    // passes on SIGWINCH as a resize; TERM=xterm as containerd sets it for a TTY.
+    const terminal = tty ? ["-t", "--env", "TERM=xterm"] : [];
     return {
-      argv: [this.runc, "--root", this.stateDir, "exec", ctr.id, ...cmd],
-      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+      argv: [this.runc, "--root", this.stateDir, "exec", ...terminal, ctr.id, ...cmd],
+      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", TERM: "xterm" },
+      relaysTerminal: tty,
     };
   }
 
