@@ -16,4 +16,5 @@ export {
   waitHttpOk,
 } from "./processes.js";
 export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
+export { runOnTerminal, type TerminalProgram, type TypedSession, waitForTerminalSize } from "./terminal.js";
 export { type WaitOptions, waitFor } from "./wait.js";

@@ -14,7 +14,13 @@ import {
   PodSandboxState,
   type ServiceError,
 } from "../../proto/runtime/v1/index.js";
-import { openExecStream, startRuntimeShim, type TestRuntimeShim, waitFor } from "../../testing/index.js";
+import {
+  openExecStream,
+  startRuntimeShim,
+  type TestRuntimeShim,
+  waitFor,
+  waitForTerminalSize,
+} from "../../testing/index.js";
 import { alive } from "../monitor/launcher.js";
 import type { BackendName } from "./backend.js";
 
@@ -359,26 +365,10 @@ export function backendConformance(backend: BackendName): void {
         term.resize(100, 30);
         term.type("test -t 0 && echo on-a-$TERM-terminal\n");
         await term.waitOutput(/^on-a-xterm-terminal\r$/m, "the shell to see a terminal");
-        // The resize reaches the shell's terminal asynchronously (runc passes it on at SIGWINCH):
-        // ask again, one question at a time, until it shows.
-        const sttySize = async () => {
-          const mark = term.output().length;
-          term.type("stty size\n");
-          await waitFor(() => /^\d+ \d+\r$/m.test(term.output().slice(mark)), {
-            what: "stty size to answer",
-          });
-          return /^(\d+ \d+)\r$/m.exec(term.output().slice(mark))![1];
-        };
-        for (const [w, h] of [
-          [100, 30],
-          [132, 43],
-        ] as const) {
-          term.resize(w, h);
-          await waitFor(async () => (await sttySize()) === `${h} ${w}`, {
-            timeoutMs: 10_000,
-            what: `stty size to show ${h} ${w}`,
-          });
-        }
+        // The resize reaches the shell's terminal asynchronously (runc passes it on at SIGWINCH).
+        await waitForTerminalSize(term, "30 100");
+        term.resize(132, 43);
+        await waitForTerminalSize(term, "43 132");
         term.type("echo hi; exit 3\n");
         const { code, status } = await term.closed;
         assert.match(term.output(), /^hi\r$/m, "output lines end in CRLF, as a terminal writes them");
