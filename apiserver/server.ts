@@ -267,8 +267,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    metrics.requests.inc({ verb: "connect", resource: `pods/${info.subresource}`, code: "101" });
-    void proxyUpgrade(req, socket, head, registry, info, url.searchParams);
+    // Counted with the code the client really got (101 only when the node agent upgraded).
+    const resource = `pods/${info.subresource}`;
+    void proxyUpgrade(req, socket, head, registry, info, url.searchParams).then((code) =>
+      metrics.requests.inc({ verb: "connect", resource, code: String(code) }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0; // watches are long-lived

@@ -125,16 +125,28 @@ export async function proxyLogs(
   });
 }
 
-function writeRawStatus(socket: Socket, err: unknown): void {
+/** Answers a refused upgrade with a Status; returns the HTTP code sent. */
+function writeRawStatus(socket: Socket, err: unknown): number {
   const s = statusFor(err);
   const body = JSON.stringify(s);
   const reason = { 400: "Bad Request", 404: "Not Found", 503: "Service Unavailable" }[s.code] ?? "Error";
   socket.end(
     `HTTP/1.1 ${s.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  return s.code;
 }
 
-/** An exec/attach WebSocket upgrade: connect to the node agent and pipe both directions. */
+/** The HTTP code on the status line that starts an upstream answer, if it is one. */
+export function responseCode(firstChunk: Buffer): number | undefined {
+  const m = /^HTTP\/1\.[01] (\d{3}) /.exec(firstChunk.subarray(0, 32).toString("latin1"));
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * An exec/attach WebSocket upgrade: connect to the node agent and pipe both directions. Resolves
+ * with the HTTP code the client got: the node agent's own answer (101 when it upgraded), or the
+ * code of the Status sent when the pod or its node agent could not be reached.
+ */
 export async function proxyUpgrade(
   req: IncomingMessage,
   socket: Socket,
@@ -142,39 +154,46 @@ export async function proxyUpgrade(
   registry: Registry,
   info: RequestInfo,
   q: URLSearchParams,
-): Promise<void> {
+): Promise<number> {
   socket.on("error", () => {});
   let t: NodeTarget;
   try {
     t = await resolveTarget(registry, info, q);
   } catch (err) {
-    writeRawStatus(socket, err);
-    return;
+    return writeRawStatus(socket, err);
   }
-  const upstream = connect(t.port, t.host);
-  upstream.once("error", (err) => {
-    writeRawStatus(
-      socket,
-      new ApiError(
-        503,
-        "ServiceUnavailable",
-        `the node agent at ${t.host}:${t.port} did not answer: ${err.message}`,
-      ),
-    );
-  });
-  upstream.once("connect", () => {
-    const lines = [`${req.method} ${agentPath(info.subresource!, info, t.container, q)} HTTP/1.1`];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const k = req.rawHeaders[i]!;
-      if (k.toLowerCase() === "host") lines.push(`Host: ${t.host}:${t.port}`);
-      else if (k.toLowerCase() !== "authorization") lines.push(`${k}: ${req.rawHeaders[i + 1]}`);
-    }
-    upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
-    if (head.length) upstream.write(head);
-    upstream.pipe(socket);
-    socket.pipe(upstream);
-    upstream.on("error", () => socket.destroy());
-    socket.on("close", () => upstream.destroy());
-    upstream.on("close", () => socket.destroy());
+  return new Promise<number>((resolve) => {
+    const upstream = connect(t.port, t.host);
+    const unreachable = (err: Error) =>
+      resolve(
+        writeRawStatus(
+          socket,
+          new ApiError(
+            503,
+            "ServiceUnavailable",
+            `the node agent at ${t.host}:${t.port} did not answer: ${err.message}`,
+          ),
+        ),
+      );
+    upstream.once("error", unreachable);
+    upstream.once("connect", () => {
+      upstream.off("error", unreachable);
+      const lines = [`${req.method} ${agentPath(info.subresource!, info, t.container, q)} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const k = req.rawHeaders[i]!;
+        if (k.toLowerCase() === "host") lines.push(`Host: ${t.host}:${t.port}`);
+        else if (k.toLowerCase() !== "authorization") lines.push(`${k}: ${req.rawHeaders[i + 1]}`);
+      }
+      upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      // The agent's status line says how the upgrade went; an agent that hangs up without one is a 502.
+      upstream.once("data", (chunk: Buffer) => resolve(responseCode(chunk) ?? 502));
+      upstream.once("close", () => resolve(502));
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+      upstream.on("error", () => socket.destroy());
+      socket.on("close", () => upstream.destroy());
+      upstream.on("close", () => socket.destroy());
+    });
   });
 }
