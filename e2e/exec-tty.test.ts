@@ -86,8 +86,8 @@ describe("exec -it on a terminal", () => {
     // busybox's shell prompts "/ # " on a terminal.
     await k.waitOutput(/\/ # /, "the shell's prompt");
     k.type("echo $((6 * 7)); tty\r");
-    await k.waitOutput(/^42\r$/m, "the answer to the typed command");
-    await k.waitOutput(/^\/dev\/pts\/\d+\r$/m, "the shell's terminal");
+    await k.waitOutput(/42\r$/m, "the answer to the typed command");
+    await k.waitOutput(/\/dev\/pts\/\d+\r$/m, "the shell's terminal");
     // kubectl sends the window's size on start and again at each SIGWINCH.
     await waitForTerminalSize(k, "30 100", { enter: "\r" });
     k.resize(140, 45);
@@ -108,7 +108,7 @@ describe("exec -it on a terminal", () => {
     const k = onTerminal(process.execPath, [K8TS_MAIN, "exec", "-it", "shell", "--", "sh"]);
     await k.waitOutput(/\/ # /, "the shell's prompt");
     k.type("echo k8ts-$((2 + 3))\r");
-    await k.waitOutput(/^k8ts-5\r$/m, "the typed command's output");
+    await k.waitOutput(/k8ts-5\r$/m, "the typed command's output");
     await waitForTerminalSize(k, "30 100", { enter: "\r" });
     k.resize(120, 40);
     await waitForTerminalSize(k, "40 120", { enter: "\r" });

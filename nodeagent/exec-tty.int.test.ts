@@ -72,14 +72,14 @@ describe("exec -it through the API server and the node agent", () => {
     try {
       assert.equal(term.protocol, "v5.channel.k8s.io");
       term.resize(90, 20);
-      term.type("echo in-$HOSTNAME; test -t 1 && echo stdout-is-a-terminal\n");
-      await term.waitOutput(/^stdout-is-a-terminal\r$/m, "the shell to see its terminal");
+      term.type("test -t 1 && echo stdout-on-a-$TERM-terminal\n");
+      await term.waitOutput(/stdout-on-a-xterm-terminal\r$/m, "the shell to see its terminal");
       await waitForTerminalSize(term, "20 90");
       term.resize(150, 50);
       await waitForTerminalSize(term, "50 150");
-      term.type("echo hi from the pod; exit 7\n");
+      term.type("echo hi-from-$((3 + 4)); exit 7\n");
       const { code, status } = await term.closed;
-      assert.match(term.output(), /^hi from the pod\r$/m);
+      assert.match(term.output(), /hi-from-7\r$/m);
       assert.equal(term.output(2), "");
       assert.equal(code, 1000);
       assert.equal(status?.status, "Failure");

@@ -66,6 +66,8 @@ export function runOnTerminal(
 /**
  * Asks a shell on a terminal for its size (`stty size`), one question at a time, until it answers
  * `want` ("ROWS COLS"). A resize reaches the shell asynchronously, so one answer may still be old.
+ * The answer is told from the echoed question by its expanded "size=" prefix, and may follow a
+ * prompt on the same line when the question was typed ahead of it.
  */
 export async function waitForTerminalSize(
   session: TypedSession,
@@ -75,8 +77,8 @@ export async function waitForTerminalSize(
   await waitFor(
     async () => {
       const mark = session.output().length;
-      session.type(`stty size${opts.enter ?? "\n"}`);
-      const answer = await waitFor(() => /^(\d+ \d+)\r$/m.exec(session.output().slice(mark))?.[1], {
+      session.type(`echo "size=$(stty size)"${opts.enter ?? "\n"}`);
+      const answer = await waitFor(() => /size=(\d+ \d+)\r$/m.exec(session.output().slice(mark))?.[1], {
         what: "stty size to answer",
       });
       return answer === want;
