@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { exitCodeStatus } from "../api/index.js";
 
 export interface FakeNodeAgent {
   port: number;
@@ -20,17 +21,7 @@ function frame(channel: number, data: string | Buffer): Buffer {
 }
 
 function finish(ws: WebSocket, exitCode: number): void {
-  const status =
-    exitCode === 0
-      ? { metadata: {}, status: "Success" }
-      : {
-          metadata: {},
-          status: "Failure",
-          message: `command terminated with non-zero exit code: error executing command, exit status ${exitCode}`,
-          reason: "NonZeroExitCode",
-          details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
-        };
-  ws.send(frame(3, JSON.stringify(status)), () => ws.close(1000));
+  ws.send(frame(3, JSON.stringify(exitCodeStatus(exitCode))), () => ws.close(1000));
 }
 
 export async function startFakeNodeAgent(): Promise<FakeNodeAgent> {

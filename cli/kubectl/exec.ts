@@ -22,7 +22,7 @@ export interface ExecOptions {
 export function exitFromStatus(s: Partial<Status>): { code: number; message?: string } {
   if (s.status === "Success") return { code: 0 };
   const cause = s.details?.causes?.find((c) => c.reason === "ExitCode");
-  if ((s.reason as string) === "NonZeroExitCode" && cause) {
+  if (s.reason === "NonZeroExitCode" && cause) {
     const code = Number(cause.message);
     return {
       code: Number.isInteger(code) && code > 0 ? code : 1,

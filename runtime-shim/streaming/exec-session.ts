@@ -45,7 +45,9 @@ export async function runExecSession(ws: WebSocket, session: ExecSession): Promi
   };
   for (const d of early) onFrame(d);
   ws.on("message", onFrame);
-  ws.on("close", () => proc.kill());
+  // A client that left while the command was starting hangs it up at once.
+  if (ws.readyState !== ws.OPEN) proc.kill();
+  else ws.on("close", () => proc.kill());
   const exit = await proc.exited;
   if (ws.readyState === ws.OPEN) ws.send(statusFrame(exit), () => ws.close(1000));
 }
