@@ -49,7 +49,8 @@ export function networkError(what: string, cause: unknown): ApiError {
 }
 
 function describeCause(err: Error): string {
-  // undici wraps the socket error: "fetch failed" with cause { code: "ECONNREFUSED" }.
+  // fetch (undici) wraps the socket error: "fetch failed" with cause { code: "ECONNREFUSED" };
+  // node:http's own message already names the code ("connect ECONNREFUSED 127.0.0.1:6443").
   const inner = (err as { cause?: { code?: string; message?: string } }).cause;
   return inner?.code ?? inner?.message ?? err.message;
 }

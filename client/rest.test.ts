@@ -213,6 +213,21 @@ test("an unreachable server and a server that never answers give network errors"
   const timedOut = await slow.get(NODES, "n").catch((e) => e);
   assert.equal(isNetworkError(timedOut), true);
   assert.match(timedOut.message, /timed out after 100 ms/);
+  // The deadline covers the body too: a server that sends the head and then stalls.
+  answer = (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"kind":');
+  };
+  const stalled = await slow.get(NODES, "n").catch((e) => e);
+  assert.equal(isNetworkError(stalled), true);
+  assert.match(stalled.message, /timed out after 100 ms/);
+  // A caller's abort is not reported as a timeout.
+  answer = () => {};
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(), 20);
+  const aborted = await slow.get(NODES, "n", { signal: abort.signal }).catch((e) => e);
+  assert.equal(isNetworkError(aborted), true);
+  assert.doesNotMatch(aborted.message, /timed out/);
 });
 
 test("watch streams events (ERROR as a value) with the watch parameters, and abort closes the connection", async () => {

@@ -1,11 +1,12 @@
-// RestClient: Kubernetes REST verbs over Node's fetch (undici keeps connections alive and pools them
-// per origin by default). Paths come from the resource registry: `/api/v1/...` for the core group,
-// `/apis/{group}/{version}/...` otherwise, `/namespaces/{ns}/` for namespaced resources, and an
-// optional subresource after the name. Failures are thrown as ApiError (errors.ts); watch events,
-// including ERROR events, are values.
+// RestClient: Kubernetes REST verbs over node:http with keep-alive connections pooled per origin
+// (http-transport.ts; a caller's own fetch can replace it). Paths come from the resource registry:
+// `/api/v1/...` for the core group, `/apis/{group}/{version}/...` otherwise, `/namespaces/{ns}/` for
+// namespaced resources, and an optional subresource after the name. Failures are thrown as ApiError
+// (errors.ts); watch events, including ERROR events, are values.
 
 import type { DeleteOptions, KubeList, KubeObject, ResourceType, Status } from "../api/index.js";
 import { ApiError, errorFromResponse, networkError } from "./errors.js";
+import { fetchTransport, type HttpResponse, nodeTransport, type Transport } from "./http-transport.js";
 import type { ClientConfig } from "./kubeconfig.js";
 import { decodeWatchStream, type WatchEventOf } from "./watch-stream.js";
 
@@ -20,7 +21,7 @@ export interface RestClientOptions {
   userAgent?: string;
   /** Deadline for every call except watch; 30 s when omitted. */
   timeoutMs?: number;
-  /** Replaces the global fetch (tests, custom dispatchers). */
+  /** Sends through this fetch instead of node:http (tests, extra headers). */
   fetch?: typeof fetch;
 }
 
@@ -105,14 +106,14 @@ export class RestClient {
   private readonly token: string | undefined;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly send: Transport;
 
   constructor(opts: RestClientOptions) {
     this.server = opts.server.replace(/\/+$/, "");
     this.token = opts.token;
     this.userAgent = opts.userAgent ?? "k8ts-client";
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.fetchImpl = opts.fetch ?? fetch;
+    this.send = opts.fetch ? fetchTransport(opts.fetch) : nodeTransport;
   }
 
   static fromConfig(cfg: ClientConfig, opts: Partial<RestClientOptions> = {}): RestClient {
@@ -246,17 +247,16 @@ export class RestClient {
     const signal = opts.signal ? AbortSignal.any([opts.signal, own.signal]) : own.signal;
     const what = `watch ${path}`;
     try {
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await this.fetchImpl(this.url(path, query), { headers: this.headers(), signal });
+        res = await this.send({ method: "GET", url: this.url(path, query), headers: this.headers(), signal });
       } catch (err) {
         if (signal.aborted) return;
         throw networkError(what, err);
       }
-      if (!res.ok) throw errorFromResponse(res.status, await res.text(), what);
-      if (!res.body) return;
+      if (!ok(res.status)) throw errorFromResponse(res.status, await res.text().catch(() => ""), what);
       try {
-        yield* decodeWatchStream<T>(res.body as AsyncIterable<Uint8Array>);
+        yield* decodeWatchStream<T>(res.body);
       } catch (err) {
         if (signal.aborted) return;
         if (err instanceof Error && err.name === "WatchDecodeError") throw err;
@@ -270,26 +270,28 @@ export class RestClient {
   /** Any call by path: discovery, /version, /healthz. JSON in and out. */
   async request<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
     const what = `${method} ${path}`;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const headers = this.headers();
     let body: string | undefined;
     if (init.body !== undefined) {
       headers["content-type"] = init.contentType ?? "application/json";
       body = JSON.stringify(init.body);
     }
-    let res: Response;
+    let res: HttpResponse;
     let text: string;
     try {
-      res = await this.fetchImpl(this.url(path, init.query ?? {}), { method, headers, body, signal });
+      res = await this.send({
+        method,
+        url: this.url(path, init.query ?? {}),
+        headers,
+        body,
+        signal: init.signal,
+        timeoutMs: this.timeoutMs,
+      });
       text = await res.text();
     } catch (err) {
-      if (timeout.aborted && !init.signal?.aborted) {
-        throw networkError(what, new Error(`timed out after ${this.timeoutMs} ms`));
-      }
       throw networkError(what, err);
     }
-    if (!res.ok) throw errorFromResponse(res.status, text, what);
+    if (!ok(res.status)) throw errorFromResponse(res.status, text, what);
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -328,6 +330,10 @@ export class RestClient {
     if (r.namespaced && !namespace) throw new TypeError(`${r.plural} is namespaced: a namespace is required`);
     return resourcePath(r, { namespace, name, subresource });
   }
+}
+
+function ok(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 function writeQuery(opts: ObjectOptions): Query {
