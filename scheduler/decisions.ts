@@ -3,6 +3,7 @@
 // /debug/decisions/<namespace>/<pod>. Bounded: the newest `capacity` pods, at most
 // MAX_NODES_PER_REASON node names per reason and the TOP_SCORES best nodes.
 
+import { MAX_NODES_NAMED } from "./framework/framework.js";
 import type { ScheduleResult } from "./schedule-pod.js";
 
 export interface FilterOutcome {
@@ -34,7 +35,7 @@ export interface Decision {
   scores: NodeScore[];
 }
 
-export const MAX_NODES_PER_REASON = 20;
+export const MAX_NODES_PER_REASON = MAX_NODES_NAMED;
 export const TOP_SCORES = 10;
 
 /** Turns the algorithm's result into a record (plain data, bounded size). */
@@ -51,8 +52,8 @@ export function explain(
         f = { plugin: rej.plugin, reason, count: 0, nodes: [] };
         filtered.set(k, f);
       }
-      f.count++;
-      if (f.nodes.length < MAX_NODES_PER_REASON) f.nodes.push(rej.node);
+      f.count += rej.count;
+      for (const node of rej.nodes) if (f.nodes.length < MAX_NODES_PER_REASON) f.nodes.push(node);
     }
   }
   const scores: NodeScore[] = [];

@@ -19,10 +19,10 @@ describe("schedulePod", () => {
     const r = schedulePod(fwk, makePod("p", { cpu: "2" }), cache.nodeList(), opts);
     assert.equal(r.node, "c"); // b has no room; c (2+2 of 4) is fuller than a
     assert.deepEqual(
-      r.rejected.map((x) => [x.node, x.plugin, x.status.message()]),
+      r.rejected.map((x) => [x.nodes, x.count, x.plugin, x.status.message()]),
       [
-        ["b", "NodeResourcesFit", "Insufficient cpu"],
-        ["cordoned", "NodeUnschedulable", "node(s) were unschedulable"],
+        [["b"], 1, "NodeResourcesFit", "Insufficient cpu"],
+        [["cordoned"], 1, "NodeUnschedulable", "node(s) were unschedulable"],
       ],
     );
     assert.deepEqual(r.rejectedBy, new Set(["NodeResourcesFit", "NodeUnschedulable"]));
@@ -39,6 +39,26 @@ describe("schedulePod", () => {
     assert.equal(
       r.message,
       "0/3 nodes are available: 2 Insufficient cpu, 1 Insufficient memory, 1 node(s) had untolerated taint {k: v}.",
+    );
+  });
+
+  test("nodes turned down for the same reason are counted in one group that names the first 20", () => {
+    const cache = new SchedulerCache();
+    for (let i = 0; i < 60; i++) cache.addNode(makeNode(`full${i}`, { cpu: "1" }));
+    for (let i = 0; i < 3; i++)
+      cache.addNode(makeNode(`tainted${i}`, { taints: [{ key: "k", effect: "NoSchedule" }] }));
+    const r = schedulePod(fwk, makePod("p", { cpu: "2" }), cache.nodeList(), opts);
+    assert.deepEqual(
+      r.rejected.map((g) => [g.plugin, g.status.message(), g.count, g.nodes.length]),
+      [
+        ["NodeResourcesFit", "Insufficient cpu", 60, 20],
+        ["TaintToleration", "node(s) had untolerated taint {k: }", 3, 3],
+      ],
+    );
+    assert.deepEqual(r.rejected[0]!.nodes.slice(0, 2), ["full0", "full1"]);
+    assert.equal(
+      r.message,
+      "0/63 nodes are available: 60 Insufficient cpu, 3 node(s) had untolerated taint {k: }.",
     );
   });
 
@@ -82,18 +102,19 @@ describe("helpers", () => {
   });
 
   test("fitErrorMessage counts every reason of every node, largest first", () => {
-    const rej = (node: string, ...reasons: string[]) => ({
-      node,
+    const rej = (nodes: string[], ...reasons: string[]) => ({
+      nodes,
+      count: nodes.length,
       plugin: "X",
       status: Status.unschedulable(...reasons),
     });
     assert.equal(
-      fitErrorMessage(4, [
-        rej("a", "Insufficient cpu", "Insufficient memory"),
-        rej("b", "Insufficient cpu"),
-        rej("c", "Too many pods"),
+      fitErrorMessage(6, [
+        rej(["a"], "Insufficient cpu", "Insufficient memory"),
+        rej(["b", "d", "e"], "Insufficient cpu"),
+        rej(["c"], "Too many pods"),
       ]),
-      "0/4 nodes are available: 2 Insufficient cpu, 1 Insufficient memory, 1 Too many pods.",
+      "0/6 nodes are available: 4 Insufficient cpu, 1 Insufficient memory, 1 Too many pods.",
     );
   });
 });

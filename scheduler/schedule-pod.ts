@@ -4,7 +4,12 @@
 
 import type { Pod } from "../api/index.js";
 import { CycleState } from "./framework/cycle-state.js";
-import type { Framework, Rejection, ScoreResult } from "./framework/framework.js";
+import {
+  type Framework,
+  MAX_NODES_NAMED,
+  type RejectionGroup,
+  type ScoreResult,
+} from "./framework/framework.js";
 import type { NodeInfo } from "./framework/node-info.js";
 import { Status } from "./framework/status.js";
 
@@ -27,7 +32,8 @@ export interface ScheduleResult {
   nodesTotal: number;
   evaluated: number;
   feasible: NodeInfo[];
-  rejected: Rejection[];
+  /** Rejected nodes grouped by plugin and Status. */
+  rejected: RejectionGroup[];
   scores?: ScoreResult;
 }
 
@@ -65,7 +71,14 @@ export function schedulePod(
 
   const pre = fwk.runPreFilter(state, pod);
   if (!pre.status.isSuccess()) {
-    const rejected = nodes.map((n) => ({ node: n.name, plugin: pre.plugin!, status: pre.status }));
+    const rejected = [
+      {
+        plugin: pre.plugin!,
+        status: pre.status,
+        count: nodes.length,
+        nodes: nodes.slice(0, MAX_NODES_NAMED).map((n) => n.name),
+      },
+    ];
     return failure(pre.status, { ...base, rejected, rejectedBy: new Set([pre.plugin!]) });
   }
 
@@ -153,10 +166,10 @@ function failure(status: Status, r: Omit<ScheduleResult, "status" | "message">):
  * Kubernetes' FitError summary: "0/<nodes> nodes are available: <count> <reason>, ...". A node
  * failing for two reasons (cpu and memory) counts under both. Largest counts first.
  */
-export function fitErrorMessage(total: number, rejected: readonly Rejection[]): string {
+export function fitErrorMessage(total: number, rejected: readonly RejectionGroup[]): string {
   const counts = new Map<string, number>();
   for (const r of rejected)
-    for (const reason of r.status.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    for (const reason of r.status.reasons) counts.set(reason, (counts.get(reason) ?? 0) + r.count);
   const parts = [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([reason, n]) => `${n} ${reason}`);

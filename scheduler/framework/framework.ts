@@ -28,16 +28,25 @@ export interface FrameworkPlugins {
   score: WeightedScorePlugin[];
 }
 
-/** A node that a Filter plugin turned down. */
-export interface Rejection {
-  node: string;
+/** Node names kept per rejection group: enough to explain, bounded however many nodes there are. */
+export const MAX_NODES_NAMED = 20;
+
+/**
+ * Nodes that one Filter plugin turned down with one Status. Plugins return shared Status values for
+ * their usual answers ("Insufficient cpu"), so a decision over 1,000 nodes yields a few groups, not
+ * an object per rejected node.
+ */
+export interface RejectionGroup {
   plugin: string;
   status: Status;
+  count: number;
+  /** The first MAX_NODES_NAMED of them. */
+  nodes: string[];
 }
 
 export interface FeasibleResult {
   feasible: NodeInfo[];
-  rejected: Rejection[];
+  rejected: RejectionGroup[];
   /** Nodes looked at (fewer than all when enough feasible ones were found first). */
   evaluated: number;
 }
@@ -94,7 +103,8 @@ export class Framework {
   /**
    * Filters nodes starting at `start` (wrapping around), stopping once `wanted` feasible nodes are
    * found: Kubernetes' percentageOfNodesToScore, which bounds the work per decision on big clusters.
-   * This is the hot loop of the scheduler (nodes × filters per pod): it allocates only for rejections.
+   * This is the hot loop of the scheduler (nodes × filters per pod): it allocates nothing per node
+   * beyond a name in a rejection group.
    */
   findFeasible(
     state: CycleState,
@@ -106,23 +116,43 @@ export class Framework {
     const filters = this.activeFilters(state);
     const nf = filters.length;
     const feasible: NodeInfo[] = [];
-    const rejected: Rejection[] = [];
+    const rejected: RejectionGroup[] = [];
+    // Per filter: its groups by Status (the last one used is checked first: runs of full nodes).
+    const groups: (Map<Status, RejectionGroup> | undefined)[] = new Array(nf);
+    let last: RejectionGroup | undefined;
     const n = nodes.length;
     let evaluated = 0;
     let i = start;
     for (; evaluated < n && feasible.length < wanted; evaluated++) {
       const node = nodes[i]!;
       if (++i === n) i = 0;
-      let failed: Rejection | undefined;
-      for (let f = 0; f < nf; f++) {
-        const s = filters[f]!.filter(state, pod, node);
-        if (s !== Status.success && !s.isSuccess()) {
-          failed = { node: node.name, plugin: filters[f]!.name, status: s };
-          break;
+      let f = 0;
+      let s: Status = Status.success;
+      for (; f < nf; f++) {
+        s = filters[f]!.filter(state, pod, node);
+        if (s !== Status.success && !s.isSuccess()) break;
+      }
+      if (f === nf) {
+        feasible.push(node);
+        continue;
+      }
+      let g = last !== undefined && last.status === s && last.plugin === filters[f]!.name ? last : undefined;
+      if (!g) {
+        let byStatus = groups[f];
+        if (!byStatus) {
+          byStatus = new Map();
+          groups[f] = byStatus;
+        }
+        g = byStatus.get(s);
+        if (!g) {
+          g = { plugin: filters[f]!.name, status: s, count: 0, nodes: [] };
+          byStatus.set(s, g);
+          rejected.push(g);
         }
       }
-      if (failed) rejected.push(failed);
-      else feasible.push(node);
+      last = g;
+      g.count++;
+      if (g.nodes.length < MAX_NODES_NAMED) g.nodes.push(node.name);
     }
     return { feasible, rejected, evaluated };
   }

@@ -2,7 +2,7 @@
 // of the requests of the pods on it (bound and assumed), kept incrementally as pods come and go —
 // after the kube-scheduler's NodeInfo. Plugins read it; only the scheduler cache changes it.
 
-import type { Node, Pod, ResourceList } from "../../api/index.js";
+import type { Node, Pod, ResourceList, Taint } from "../../api/index.js";
 import { cpuMillis, memoryBytes } from "../../api/index.js";
 
 /** The kube-scheduler's defaults for a container without requests, used only for scoring. */
@@ -100,10 +100,16 @@ function allocatableOf(list: ResourceList | undefined): Allocatable {
   };
 }
 
+const NO_TAINTS: readonly Taint[] = [];
+
 export class NodeInfo {
   /** Undefined while pods are known on a node the node informer has not delivered yet. */
   node: Node | undefined;
   allocatable: Allocatable = { milliCPU: 0, memory: 0, pods: 0 };
+  /** Read from the Node object once per change, since the filters ask for every pod. */
+  ready = false;
+  unschedulable = false;
+  taints: readonly Taint[] = NO_TAINTS;
   /** Sum of the pods' requests (for fitting). */
   requestedMilliCPU = 0;
   requestedMemory = 0;
@@ -126,6 +132,9 @@ export class NodeInfo {
     // Kubernetes schedules against allocatable (capacity minus system reservations); capacity is
     // the fallback for hand-written Node objects that only give capacity.
     this.allocatable = allocatableOf(node.status?.allocatable ?? node.status?.capacity);
+    this.ready = (node.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+    this.unschedulable = node.spec?.unschedulable === true;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
   }
 
   addPod(pi: PodInfo): void {

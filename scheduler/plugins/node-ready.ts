@@ -20,9 +20,7 @@ export class NodeReady implements FilterPlugin, EnqueueExtensions {
   readonly name = NAME;
 
   filter(_state: CycleState, pod: Pod, node: NodeInfo): Status {
-    const conditions = node.node?.status?.conditions;
-    if (conditions)
-      for (const c of conditions) if (c.type === "Ready" && c.status === "True") return Status.success;
+    if (node.ready) return Status.success;
     return tolerated(pod.spec?.tolerations, NOT_READY_TAINT) ? Status.success : NOT_READY;
   }
 

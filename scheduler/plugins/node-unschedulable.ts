@@ -18,7 +18,7 @@ export class NodeUnschedulable implements FilterPlugin, EnqueueExtensions {
   readonly name = NAME;
 
   filter(_state: CycleState, pod: Pod, node: NodeInfo): Status {
-    if (!node.node?.spec?.unschedulable) return Status.success;
+    if (!node.unschedulable) return Status.success;
     return tolerated(pod.spec?.tolerations, CORDON_TAINT) ? Status.success : CORDONED;
   }
 

@@ -31,13 +31,9 @@ export class TaintToleration
   readonly name = NAME;
 
   filter(_state: CycleState, pod: Pod, node: NodeInfo): Status {
-    const taints = node.node?.spec?.taints;
-    if (!taints) return Status.success;
-    for (const taint of taints) {
+    for (const taint of node.taints) {
       if (taint.effect !== "NoSchedule" && taint.effect !== "NoExecute") continue;
-      if (!tolerated(pod.spec?.tolerations, taint)) {
-        return Status.unresolvable(`node(s) had untolerated taint ${formatTaint(taint)}`);
-      }
+      if (!tolerated(pod.spec?.tolerations, taint)) return untolerated(taint);
     }
     return Status.success;
   }
@@ -52,8 +48,8 @@ export class TaintToleration
   }
 
   score(state: CycleState, _pod: Pod, node: NodeInfo): number {
-    const taints = node.node?.spec?.taints;
-    if (!taints) return 0;
+    const taints = node.taints;
+    if (taints.length === 0) return 0;
     const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY);
     let count = 0;
     for (const taint of taints) {
@@ -70,6 +66,21 @@ export class TaintToleration
   eventsToRegister(): readonly ClusterEvent[] {
     return ["NodeAdd", "NodeUpdateTaint"];
   }
+}
+
+// One Status per distinct taint, so that nodes sharing a taint are counted in one rejection group
+// (framework.ts) rather than one each. Bounded: cleared when it grows past a few thousand taints.
+const untoleratedStatuses = new Map<string, Status>();
+
+function untolerated(taint: Taint): Status {
+  const text = formatTaint(taint);
+  let s = untoleratedStatuses.get(text);
+  if (!s) {
+    if (untoleratedStatuses.size >= 4096) untoleratedStatuses.clear();
+    s = Status.unresolvable(`node(s) had untolerated taint ${text}`);
+    untoleratedStatuses.set(text, s);
+  }
+  return s;
 }
 
 export const factory: PluginFactory = (args) => {
