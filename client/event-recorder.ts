@@ -51,6 +51,8 @@ export class EventRecorder {
   private readonly windowMs: number;
   private readonly maxSeries: number;
   private inFlight = 0;
+  /** Accepted events whose write has not started yet (waiting for a slot or their series). */
+  private queued = 0;
   private readonly waiting: (() => void)[] = [];
   /** Events dropped because too many were waiting to be written (as client-go's broadcaster drops). */
   dropped = 0;
@@ -67,6 +69,11 @@ export class EventRecorder {
 
   /** Records that `reason` happened to `obj`. Returns at once; the write happens in the background. */
   event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    // Counted when accepted, not when the write starts, so a burst within one tick is bounded too.
+    if (this.queued >= (this.opts.maxQueued ?? 1000)) {
+      this.dropped++;
+      return;
+    }
     const msg = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
     const m = obj.metadata;
     const involved = {
@@ -146,11 +153,7 @@ export class EventRecorder {
         await this.client.create(EVENTS, body, { namespace: series.namespace });
       }
     };
-    if (this.waiting.length >= (this.opts.maxQueued ?? 1000)) {
-      this.dropped++;
-      series.count--;
-      return;
-    }
+    this.queued++;
     const p = series.chain.then(() => this.limited(write)).catch((err) => this.opts.onError?.(err));
     series.chain = p;
     this.pending.add(p);
@@ -159,15 +162,19 @@ export class EventRecorder {
 
   /** Runs `fn` when fewer than maxInFlight writes are running: a burst cannot flood the API server. */
   private async limited(fn: () => Promise<void>): Promise<void> {
+    // A finishing write hands its slot straight to the longest waiter, so none can slip in between.
     if (this.inFlight >= (this.opts.maxInFlight ?? 16)) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.inFlight++;
     }
-    this.inFlight++;
+    this.queued--;
     try {
       await fn();
     } finally {
-      this.inFlight--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
     }
   }
 

@@ -14,7 +14,7 @@ export class SchedulerMetrics {
   readonly algorithmLatency: Histogram;
   readonly bindLatency: Histogram<"result">;
 
-  constructor(pending: () => PendingCounts) {
+  constructor(pending: () => PendingCounts, droppedEvents: () => number = () => 0) {
     const registers = [this.registry];
     this.attempts = new Counter({
       name: "scheduler_schedule_attempts_total",
@@ -41,6 +41,14 @@ export class SchedulerMetrics {
       labelNames: ["result"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
+    });
+    new Gauge({
+      name: "scheduler_dropped_events",
+      help: "Events not written because too many were waiting (the recorder drops under overload).",
+      registers,
+      collect() {
+        this.set(droppedEvents());
+      },
     });
     new Gauge({
       name: "scheduler_pending_pods",

@@ -17,7 +17,6 @@ import {
 import { SchedulerCache } from "./cache.js";
 import { defaultSchedulerConfig, type SchedulerConfig } from "./config.js";
 import { DecisionLog } from "./decisions.js";
-import { BoundedEventSink } from "./event-sink.js";
 import type { Framework } from "./framework/framework.js";
 import type { ClusterEvent } from "./framework/interface.js";
 import { podKey } from "./framework/node-info.js";
@@ -58,7 +57,6 @@ export class Scheduler {
   private readonly one: ScheduleOne;
   private readonly log: (line: Record<string, unknown>) => void;
   private readonly recorder: EventRecorder | undefined;
-  private readonly eventSink: BoundedEventSink | undefined;
 
   constructor(opts: SchedulerOptions) {
     const client = opts.client;
@@ -76,13 +74,18 @@ export class Scheduler {
       eventsByPlugin,
     });
     this.decisions = new DecisionLog(opts.decisionCapacity);
-    this.metrics = new SchedulerMetrics(() => this.queue.pending());
+    this.metrics = new SchedulerMetrics(
+      () => this.queue.pending(),
+      () => this.recorder?.dropped ?? 0,
+    );
     this.informers = new InformerFactory(client, {
       clock,
       onError: (err) => this.log({ level: "warn", msg: "informer error", err: String(err) }),
     });
     this.pods = this.informers.informerFor<Pod>(PODS);
     this.nodes = this.informers.informerFor<Node>(NODES);
+    // Events are best effort and must not crowd out binds: the recorder writes a few at a time and
+    // drops beyond its queue, as client-go's event broadcaster does (counted in the metrics).
     if (!opts.events) {
       this.recorder = new EventRecorder(
         client,
@@ -90,8 +93,7 @@ export class Scheduler {
         { clock, onError: (err) => this.log({ level: "warn", msg: "event write failed", err: String(err) }) },
       );
     }
-    this.eventSink = opts.events ? undefined : new BoundedEventSink(this.recorder!);
-    const events = opts.events ?? this.eventSink!;
+    const events = opts.events ?? this.recorder!;
     this.one = new ScheduleOne({
       queue: this.queue,
       cache: this.cache,
@@ -157,7 +159,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.queue.close();
     await this.one.drain();
-    await this.eventSink?.flush();
+    await this.recorder?.flush();
     await this.informers.stop();
   }
 
