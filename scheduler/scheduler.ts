@@ -13,6 +13,7 @@ import {
   InformerFactory,
   type RestClient,
   realClock,
+  sleep,
 } from "../client/index.js";
 import { SchedulerCache } from "./cache.js";
 import { defaultSchedulerConfig, type SchedulerConfig } from "./config.js";
@@ -26,6 +27,8 @@ import { type Binder, DEFAULT_SCHEDULER, type EventSink, ScheduleOne } from "./s
 
 const PODS = resourceFor("", "pods")!;
 const NODES = resourceFor("", "nodes")!;
+/** How long stop() waits for queued events: they are best effort, and a stop must not hang on them. */
+const EVENT_FLUSH_MS = 3000;
 
 export interface SchedulerOptions {
   client: RestClient;
@@ -56,11 +59,13 @@ export class Scheduler {
   private readonly nodes: Informer<Node>;
   private readonly one: ScheduleOne;
   private readonly log: (line: Record<string, unknown>) => void;
+  private readonly clock: Clock;
   private readonly recorder: EventRecorder | undefined;
 
   constructor(opts: SchedulerOptions) {
     const client = opts.client;
     const clock = opts.clock ?? realClock;
+    this.clock = clock;
     this.log = opts.log ?? (() => {});
     this.config = opts.config ?? defaultSchedulerConfig();
     this.profiles = new Map(this.config.profiles.map((f) => [f.schedulerName, f]));
@@ -155,11 +160,16 @@ export class Scheduler {
     }
   }
 
-  /** Stops the queue and informers after in-flight binds and events have finished. */
+  /** Stops the queue and informers once in-flight binds finished and queued events were written
+   * (or EVENT_FLUSH_MS passed). */
   async stop(): Promise<void> {
     this.queue.close();
     await this.one.drain();
-    await this.recorder?.flush();
+    if (this.recorder) {
+      const flushed = new AbortController();
+      await Promise.race([this.recorder.flush(), sleep(this.clock, EVENT_FLUSH_MS, flushed.signal)]);
+      flushed.abort();
+    }
     await this.informers.stop();
   }
 

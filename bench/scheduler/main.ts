@@ -1,24 +1,28 @@
-// bench/scheduler: end-to-end scheduling throughput through the API server, with a raw etcd
-// baseline measured in the same run. Prints one JSON document.
+// bench/scheduler: scheduling throughput through the API server, with a raw etcd baseline measured
+// in the same run. Prints one JSON document.
 //
+// Each mode runs on a fresh cluster (etcd, a real API server and a real `k8ts scheduler` as child
+// processes):
 //   1. raw etcd: N puts of pod-sized JSON at concurrency C (the ceiling: a bind is one etcd write);
 //      the scheduler binds with the same concurrency (--max-binds-in-flight C);
-//   2. a real API server and a real `k8ts scheduler` (child processes); M Node objects created
-//      through the API (16 cpu, 64 GiB, 110 pods each);
+//   2. M Node objects created through the API (16 cpu, 64 GiB, 110 pods each);
 //   3. N pods with varied requests POSTed by C concurrent clients; a watch in this process notes
-//      when each pod is seen bound. pods/s = N / (last bound − first create); latency per pod =
-//      seen bound − create sent (so it includes the create itself);
+//      when each pod is seen bound;
 //   4. packing: nodes used against the lower bound max over cpu, memory, pods of ⌈Σ requests / node⌉.
 //
-// --mode stream (default): the scheduler runs while the pods are created (latency = bound − create
-// sent). --mode backlog: all pods are created first, then the scheduler starts; pods/s and latency
-// count from its start, which isolates the scheduler's own rate through the API (binds + events).
+// Modes (--mode both, the default, runs backlog then stream):
+//   backlog  all pods are created first, then the scheduler starts. pods/s = N / (last bind seen −
+//            scheduler start), latency = bind seen − scheduler start. This is the scheduler's own
+//            rate through the API server (a bind and an Event per pod): issue #5's goal is judged
+//            on it ("a bind is one etcd write: that is the limit").
+//   stream   the scheduler runs while the pods are created. pods/s = N / (last bind − first create),
+//            latency = bind seen − create sent: capped by how fast the API server takes creates.
 //
-// Flags: --nodes 1000 --pods 10000 --concurrency 32 --mode stream|backlog
+// Flags: --nodes 1000 --pods 10000 --concurrency 32 --mode both|backlog|stream
 
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { freePort, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
@@ -28,13 +32,18 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "1000" },
     pods: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "32" },
-    mode: { type: "string", default: "stream" },
+    mode: { type: "string", default: "both" },
   },
 });
 const NODES = Number(values.nodes);
 const PODS = Number(values.pods);
 const CONC = Number(values.concurrency);
-const MODE = values.mode === "backlog" ? "backlog" : "stream";
+if (!["both", "backlog", "stream"].includes(values.mode!)) {
+  process.stderr.write(`--mode must be both, backlog or stream, not ${values.mode}\n`);
+  process.exit(2);
+}
+type Mode = "backlog" | "stream";
+const MODES: Mode[] = values.mode === "both" ? ["backlog", "stream"] : [values.mode as Mode];
 const NODE = { cpu: 16_000, memory: 64 * 1024 ** 3, pods: 110 };
 const CPU_CHOICES = [100, 250, 500, 1000, 2000]; // millicores
 const MEM_CHOICES = [128, 256, 512, 1024, 2048]; // MiB
@@ -149,12 +158,8 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-async function main() {
-  const random = rng(42);
-  const asks: PodAsk[] = Array.from({ length: PODS }, () => ({
-    cpu: CPU_CHOICES[Math.floor(random() * CPU_CHOICES.length)]!,
-    memMi: MEM_CHOICES[Math.floor(random() * MEM_CHOICES.length)]!,
-  }));
+/** One mode on a fresh cluster. */
+async function runMode(mode: Mode, asks: PodAsk[]) {
   const etcd = await startEtcd();
   const apiPort = await freePort();
   const metricsPort = await freePort();
@@ -163,6 +168,7 @@ async function main() {
   let scheduler: ReturnType<typeof startK8ts> | undefined;
   const schedulerOutput = () => scheduler?.output() ?? "";
   const streams: { destroy(): void }[] = [];
+  const loadAtStart = loadavg()[0]!;
   try {
     await waitHttpOk(`${url}/readyz`);
 
@@ -191,7 +197,7 @@ async function main() {
       ]);
       await waitHttpOk(`http://127.0.0.1:${metricsPort}/readyz`, 60_000);
     };
-    if (MODE === "stream") await startScheduler();
+    if (mode === "stream") await startScheduler();
 
     // 3. Watch for binds, then create the pods.
     const list = await getJson<{ metadata: { resourceVersion: string } }>(
@@ -243,13 +249,15 @@ async function main() {
       if ((await post(url, "/api/v1/namespaces/default/pods", podBody(i, asks[i]!))) !== 201)
         createFailures++;
     });
-    if (MODE === "backlog") {
+    // CPU used by the scheduler's phase alone (backlog: everything before it is the creates).
+    const cpuBefore = { apiserver: cpuSeconds(api.child.pid) ?? 0, etcd: cpuSeconds(etcd.pid) ?? 0 };
+    if (mode === "backlog") {
       // Every pod is pending: time the scheduler alone, from its start to the last bind.
       t0 = performance.now();
       sentAt.fill(t0);
       await startScheduler();
     }
-    const timeout = new Promise<void>((r) => setTimeout(r, 300_000).unref());
+    const timeout = new Promise<void>((r) => setTimeout(r, 600_000).unref());
     await Promise.race([done, timeout]);
     const lastBound = Math.max(...boundAt);
     const e2eSeconds = (lastBound - t0) / 1000;
@@ -283,37 +291,41 @@ async function main() {
         Number(m[2]),
       ]),
     );
+    const droppedEvents = Number(/^scheduler_dropped_events (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
 
-    // Where the machine's time went during the whole run (2 cores are shared by all three).
+    // Where the machine's time went (2 cores are shared by all of them).
     const cpu = {
       scheduler: cpuSeconds(scheduler?.child.pid),
       apiserver: cpuSeconds(api.child.pid),
       etcd: cpuSeconds(etcd.pid),
-      bench: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     };
+    const round1 = (x: number) => Math.round(x * 10) / 10;
     const podsPerSecond = bound / e2eSeconds;
     const etcdRate = PODS / rawSeconds;
-    const result = {
-      benchmark: "scheduler",
-      machine: { cpus: cpus().length },
-      nodes: NODES,
-      pods: PODS,
-      concurrency: CONC,
-      mode: MODE,
+    return {
       failures: { nodes: nodeFailures, pods: createFailures, unbound: PODS - bound },
-      endToEnd: {
-        podsPerSecond: Math.round(podsPerSecond),
-        seconds: Math.round(e2eSeconds * 100) / 100,
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
+      podsPerSecond: Math.round(podsPerSecond),
+      seconds: Math.round(e2eSeconds * 100) / 100,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      rawEtcdPutsPerSecond: Math.round(etcdRate),
+      ratioToRawEtcd: Math.round((podsPerSecond / etcdRate) * 1000) / 1000,
+      createsPerSecond: Math.round(PODS / createSeconds),
+      cpuSeconds: {
+        scheduler: cpu.scheduler,
+        apiserver: cpu.apiserver,
+        etcd: cpu.etcd,
+        ...(mode === "backlog"
+          ? {
+              apiserverWhileScheduling: round1((cpu.apiserver ?? 0) - cpuBefore.apiserver),
+              etcdWhileScheduling: round1((cpu.etcd ?? 0) - cpuBefore.etcd),
+            }
+          : {}),
       },
-      creates: { perSecond: Math.round(PODS / createSeconds) },
-      rawEtcd: { putsPerSecond: Math.round(etcdRate) },
-      ratio: Math.round((podsPerSecond / etcdRate) * 1000) / 1000,
-      cpuSeconds: cpu,
       schedulerCpuMsPerPod:
         cpu.scheduler === undefined ? null : Math.round((cpu.scheduler * 1000 * 100) / PODS) / 100,
       schedulerAttempts: attempts,
+      eventsDropped: droppedEvents,
       schedulerWarnings: [
         ...new Set(
           [...(schedulerOutput().matchAll(/"msg":"([^"]+)"(?:.*?"err":"([^"]{0,160}))?/g) ?? [])]
@@ -326,16 +338,60 @@ async function main() {
         lowerBound,
         overLowerBound: Math.round((used.size / lowerBound - 1) * 1000) / 1000,
       },
-      goal: { podsPerSecondAtLeast: 1000, ratioAtLeast: 0.5, overLowerBoundAtMost: 0.1 },
+      loadAverage: { start: round1(loadAtStart), end: round1(loadavg()[0]!) },
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     for (const s of streams) s.destroy();
-    agent.destroy();
     await scheduler?.stop();
     await api.stop();
     await etcd.stop();
   }
+}
+
+const WHAT: Record<Mode, string> = {
+  backlog:
+    "pods created first, then the scheduler starts: its own bind rate through the API server (a bind and an Event per pod); the goal is judged on this",
+  stream:
+    "the scheduler runs while the pods are created: capped by the API server's create rate; latency counts from the create",
+};
+
+async function main() {
+  const random = rng(42);
+  const asks: PodAsk[] = Array.from({ length: PODS }, () => ({
+    cpu: CPU_CHOICES[Math.floor(random() * CPU_CHOICES.length)]!,
+    memMi: MEM_CHOICES[Math.floor(random() * MEM_CHOICES.length)]!,
+  }));
+  const benchCpu0 = process.cpuUsage();
+  const results: Partial<Record<Mode, Awaited<ReturnType<typeof runMode>> & { what: string }>> = {};
+  try {
+    for (const mode of MODES) results[mode] = { what: WHAT[mode], ...(await runMode(mode, asks)) };
+  } finally {
+    agent.destroy();
+  }
+  const goal = { podsPerSecondAtLeast: 1000, ratioAtLeast: 0.5, overLowerBoundAtMost: 0.1 };
+  const judged = results.backlog;
+  const benchCpu = process.cpuUsage(benchCpu0);
+  const result = {
+    benchmark: "scheduler",
+    machine: { cpus: cpus().length },
+    nodes: NODES,
+    pods: PODS,
+    concurrency: CONC,
+    ...results,
+    benchCpuSeconds: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10,
+    goal: {
+      ...goal,
+      judgedOn: "backlog",
+      met: judged
+        ? {
+            podsPerSecond: judged.podsPerSecond >= goal.podsPerSecondAtLeast,
+            ratio: judged.ratioToRawEtcd >= goal.ratioAtLeast,
+            packing: judged.packing.overLowerBound <= goal.overLowerBoundAtMost,
+          }
+        : "not measured (run with --mode backlog or both)",
+    },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 main().catch((err) => {
