@@ -63,3 +63,18 @@ test("a burst in one tick: at most maxInFlight writes at once, maxQueued waiting
   });
   await rec.flush();
 });
+
+test("many events about one object within one millisecond get distinct Event names", async () => {
+  const names = new Set<string>();
+  const client = {
+    async create(_r: unknown, body: { metadata: { name: string } }) {
+      names.add(body.metadata.name);
+    },
+  } as unknown as RestClient;
+  const frozen = { now: () => 1_764_000_000_000, setTimer: () => () => {} };
+  const rec = new EventRecorder(client, { component: "test" }, { clock: frozen, maxQueued: 2000 });
+  for (let i = 0; i < 1000; i++) rec.event(pod("p"), "Normal", "Burst", `event ${i}`);
+  await rec.flush();
+  assert.equal(names.size, 1000);
+  for (const n of names) assert.match(n, /^p\.[0-9a-f]+$/);
+});

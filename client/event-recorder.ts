@@ -44,6 +44,16 @@ function rfc3339(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
+/**
+ * Kubernetes names an Event `<object>.<unix nanoseconds in hex>`. Milliseconds times a million do
+ * not fit a double exactly (the low bits round away), so here: milliseconds in hex, then 32 random
+ * bits, which keeps many events about one object within one millisecond from colliding.
+ */
+function eventNameSuffix(nowMs: number): string {
+  const random = Math.floor(Math.random() * 0x1_0000_0000);
+  return `${nowMs.toString(16)}${random.toString(16).padStart(8, "0")}`;
+}
+
 export class EventRecorder {
   private readonly series = new Map<string, Series>();
   private readonly pending = new Set<Promise<void>>();
@@ -105,7 +115,7 @@ export class EventRecorder {
     if (!s) {
       const namespace = m.namespace || "default";
       s = {
-        name: `${m.name ?? "unknown"}.${(now * 1_000_000 + Math.floor(Math.random() * 1_000_000)).toString(16)}`,
+        name: `${m.name ?? "unknown"}.${eventNameSuffix(now)}`,
         namespace,
         count: 0,
         firstTimestamp: nowTs,
