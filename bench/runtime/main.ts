@@ -129,7 +129,7 @@ try {
         shim: { ...shimSummary, createContainer: summary(createMs), startContainer: summary(startMs) },
         rawRunc: rawSummary,
         fairness:
-          "interleaved in one run (shim, raw, alternating order); raw is `runc run --detach` of the shim's own config.json for the container over an overlay of the same image rootfs, in the same pod netns; the shim's figure also includes its rootfs mount and CRI bookkeeping",
+          "interleaved in one run (shim, raw, alternating order); raw is `runc run --detach` of the config.json the shim wrote (for its warm-up container) over an overlay of the same image rootfs, in the same pod netns; the shim's figure also includes its rootfs mount and CRI bookkeeping",
         load: { cpus: cpus().length, loadavg1Before: loadBefore, loadavg1After: loadavg()[0] },
         ratioP50: ratio,
         ratioP99: Math.round((shimSummary.p99Ms / rawSummary.p99Ms) * 100) / 100,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ShimError } from "../errors.js";
 import type { ExitFile, MonitorInput, StartedFile } from "./main.js";
+import { onChange } from "./on-change.js";
 
 const monitorMain = fileURLToPath(new URL("./main.js", import.meta.url));
 
@@ -99,35 +100,47 @@ export async function launchMonitor(
   }
 }
 
-async function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
+function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
   const deadline = Date.now() + timeoutMs;
-  // Poll rather than fs.watch: a few milliseconds of latency, and no missed events on any filesystem.
-  for (;;) {
-    const started = readStarted(dir);
-    if (started) return { kind: "started", started, monitorPid };
-    const exit = readExit(dir);
-    if (exit)
-      return exit.startError
-        ? { kind: "failed", exit, monitorPid }
-        : startedThenExited(dir, exit, monitorPid);
-    if (monitorPid === 0 || !alive(monitorPid)) {
-      // The monitor itself died before reporting: treat as a failed start.
-      if (!existsSync(join(dir, "exit.json")))
-        return {
-          kind: "failed",
-          monitorPid,
-          exit: {
-            exitCode: 128,
-            finishedAt: Date.now() * 1e6,
-            oomKilled: false,
-            startError: "the container monitor exited without starting the container",
-          },
-        };
-    }
-    if (Date.now() > deadline)
-      throw new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 3));
-  }
+  return new Promise((resolve, reject) => {
+    let watching: { close(): void } | undefined;
+    let settled = false;
+    const check = () => {
+      if (settled) return;
+      const outcome = outcomeNow(dir, monitorPid);
+      if (!outcome && Date.now() <= deadline) return;
+      settled = true;
+      watching?.close();
+      if (outcome) resolve(outcome);
+      else reject(new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`));
+    };
+    // The monitor's reports are renamed into `dir`, which wakes the watch; the poll behind it also
+    // notices a monitor that died without a word.
+    watching = onChange(dir, check, 25);
+    check();
+  });
+}
+
+/** What the monitor has reported so far, or undefined while the container is still starting. */
+function outcomeNow(dir: string, monitorPid: number): LaunchOutcome | undefined {
+  const started = readStarted(dir);
+  if (started) return { kind: "started", started, monitorPid };
+  const exit = readExit(dir);
+  if (exit)
+    return exit.startError ? { kind: "failed", exit, monitorPid } : startedThenExited(dir, exit, monitorPid);
+  if ((monitorPid === 0 || !alive(monitorPid)) && !existsSync(join(dir, "exit.json")))
+    // The monitor itself died before reporting: treat as a failed start.
+    return {
+      kind: "failed",
+      monitorPid,
+      exit: {
+        exitCode: 128,
+        finishedAt: Date.now() * 1e6,
+        oomKilled: false,
+        startError: "the container monitor exited without starting the container",
+      },
+    };
+  return undefined;
 }
 
 function startedThenExited(dir: string, exit: ExitFile, monitorPid: number): LaunchOutcome {

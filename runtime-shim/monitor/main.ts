@@ -12,9 +12,10 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { constants } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Launch } from "../backends/backend.js";
 import { LogLineWriter } from "./cri-log.js";
+import { onChange } from "./on-change.js";
 
 export interface MonitorInput extends Launch {
   logPath: string;
@@ -82,18 +83,21 @@ function main(dir: string): void {
   child.stdout.on("data", onData(out));
   child.stderr.on("data", onData(err));
 
-  let pidPoll: NodeJS.Timeout | undefined;
+  // runc writes the container's pid once the container runs; until then a failure is a start error.
+  let pidWatch: { close(): void } | undefined;
+  const checkPidFile = () => {
+    const pidFile = input.pidFile;
+    if (started || !pidFile || !existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    if (pid > 0) {
+      pidWatch?.close();
+      markStarted(pid);
+    }
+  };
   child.on("spawn", () => {
     if (!input.pidFile) return markStarted(child.pid!);
-    // runc writes the container's pid once the container exists; until then a failure is a start error.
-    pidPoll = setInterval(() => {
-      if (!existsSync(input.pidFile!)) return;
-      const pid = Number(readFileSync(input.pidFile!, "utf8").trim());
-      if (pid > 0) {
-        clearInterval(pidPoll);
-        markStarted(pid);
-      }
-    }, 2);
+    pidWatch = onChange(dirname(input.pidFile), checkPidFile, 20);
+    checkPidFile();
   });
 
   let spawnError: Error | undefined;
@@ -102,7 +106,9 @@ function main(dir: string): void {
   });
 
   child.on("close", (code, signal) => {
-    clearInterval(pidPoll);
+    pidWatch?.close();
+    // A container that ran and ended before the pid file was noticed still started.
+    checkPidFile();
     const finishedAt = Number(nowNanos());
     if (!started) {
       // runc explains itself in a logrus line: time="..." level=error msg="..."

@@ -10,12 +10,14 @@ export async function listContainers(
   req: ListContainersRequest,
 ): Promise<ListContainersResponse> {
   const f = req.filter;
+  // The state filter needs exits folded in; the others do not, so a pod's lookup (the node agent's
+  // label selector) reads only that pod's exit reports, not every container's.
   const containers = [...ctx.store.containers.values()]
-    .map((c) => observeExit(ctx, c))
     .filter((c) => !f?.id || c.id.startsWith(f.id))
     .filter((c) => !f?.podSandboxId || c.sandboxId.startsWith(f.podSandboxId))
-    .filter((c) => !f?.state || stateOf(c) === f.state.state)
     .filter((c) => matchesLabels(c.spec.labels, f?.labelSelector))
+    .map((c) => observeExit(ctx, c))
+    .filter((c) => !f?.state || stateOf(c) === f.state.state)
     .sort((a, b) => a.createdAt - b.createdAt)
     .map(toContainer);
   return { containers };

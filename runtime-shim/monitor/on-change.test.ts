@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { waitFor } from "../../testing/index.js";
+import { onChange } from "./on-change.js";
+
+test("a file appearing in the directory wakes the check long before the fallback poll", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "k8ts-onchange-"));
+  let calls = 0;
+  const watching = onChange(dir, () => calls++, 60_000);
+  try {
+    const t0 = Date.now();
+    writeFileSync(join(dir, "started.json.tmp"), "{}");
+    await waitFor(() => calls > 0, { timeoutMs: 10_000, what: "the check to run" });
+    assert.ok(Date.now() - t0 < 10_000);
+  } finally {
+    watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("without changes the fallback poll still runs the check; close stops it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "k8ts-onchange-"));
+  let calls = 0;
+  const watching = onChange(dir, () => calls++, 20);
+  try {
+    await waitFor(() => calls >= 2, { timeoutMs: 10_000, what: "two polls" });
+    watching.close();
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(calls, after, "no check after close");
+  } finally {
+    watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
