@@ -1,5 +1,6 @@
 // Flags the long-running components share (scheduler, controllers): Go-style durations,
-// host:port addresses, and the --leader-elect-* family with Kubernetes' names and defaults.
+// host:port addresses, the --leader-elect-* family with Kubernetes' names and defaults, and the
+// run-until-stopped loop both wrap around their work (SIGTERM/SIGINT, a lost lease).
 
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -88,4 +89,34 @@ export function leaderElectorFromFlags(
     onError: (err) => log({ level: "warn", msg: "leader election", err: String(err) }),
   });
   return { elector, identity };
+}
+
+/** Aborts on the first SIGTERM or SIGINT: how a supervisor (k8ts up, systemd) or Ctrl-C stops a component. */
+export function stopOnSignals(): AbortSignal {
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
+  process.once("SIGINT", () => stop.abort());
+  return stop.signal;
+}
+
+/**
+ * Runs the component's work until `signal` aborts: directly, or with an elector only while it
+ * holds the Lease (the elector calls `work` itself). Resolves to the exit code: 1 when the lease
+ * was lost, because Kubernetes' scheduler and controller manager exit then rather than act on
+ * stale state, and their supervisor starts a fresh candidate.
+ */
+export async function runUntilStopped(
+  elector: LeaderElector | undefined,
+  work: (signal: AbortSignal) => Promise<unknown>,
+  signal: AbortSignal,
+  log: (line: Record<string, unknown>) => void,
+): Promise<number> {
+  if (!elector) {
+    await work(signal);
+    return 0;
+  }
+  await elector.run(signal);
+  if (signal.aborted) return 0;
+  log({ level: "error", msg: "leader election lost; exiting" });
+  return 1;
 }

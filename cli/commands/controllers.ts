@@ -21,6 +21,8 @@ import {
   leaderElectionFlags,
   leaderElectionUsage,
   leaderElectorFromFlags,
+  runUntilStopped,
+  stopOnSignals,
 } from "../component-flags.js";
 import { jsonLogger, parseFlags } from "../flags.js";
 
@@ -154,26 +156,12 @@ Durations: 500ms, 15s, 2m, 1m30s.`,
       identity,
     });
 
-    const stop = new AbortController();
-    process.once("SIGTERM", () => stop.abort());
-    process.once("SIGINT", () => stop.abort());
-    let code = 0;
     try {
-      if (elector) {
-        await elector.run(stop.signal);
-        // As kube-controller-manager: a lost lease ends the process; its supervisor starts a fresh candidate.
-        if (!stop.signal.aborted) {
-          log({ level: "error", msg: "leader election lost; exiting" });
-          code = 1;
-        }
-      } else {
-        await runControllers(stop.signal);
-      }
+      return await runUntilStopped(elector, runControllers, stopOnSignals(), log);
     } finally {
       log({ level: "info", msg: "shutting down" });
       await endpoints.close();
     }
-    return code;
   },
 };
 

@@ -16,6 +16,8 @@ import {
   leaderElectionFlags,
   leaderElectionUsage,
   leaderElectorFromFlags,
+  runUntilStopped,
+  stopOnSignals,
 } from "../component-flags.js";
 import { intFlag, jsonLogger, parseFlags } from "../flags.js";
 
@@ -84,30 +86,16 @@ ${leaderElectionUsage("kube-scheduler", "schedule")}`,
     });
     process.stdout.write(`scheduler serving /metrics on ${host}:${server.port}\n`);
 
-    const stop = new AbortController();
-    process.once("SIGTERM", () => stop.abort());
-    process.once("SIGINT", () => stop.abort());
-    let code = 0;
+    const stop = stopOnSignals();
     try {
       if (!(await scheduler.start())) return 0;
       log({ level: "info", msg: "informers synced" });
-      if (elector) {
-        await elector.run(stop.signal);
-        // Kubernetes' scheduler exits when it loses the lease rather than risk scheduling on stale
-        // state; a supervisor (k8ts up, systemd) restarts it as a fresh candidate.
-        if (!stop.signal.aborted) {
-          log({ level: "error", msg: "leader election lost; exiting" });
-          code = 1;
-        }
-      } else {
-        await scheduler.run(stop.signal);
-      }
+      return await runUntilStopped(elector, (signal) => scheduler.run(signal), stop, log);
     } finally {
       log({ level: "info", msg: "shutting down" });
       await scheduler.stop();
       await server.close();
     }
-    return code;
   },
 };
 
@@ -124,5 +112,3 @@ function clientConfig(kubeconfig: string | undefined, master: string | undefined
   const cfg = clientConfigFrom({ kubeconfig });
   return master ? { ...cfg, server: master } : cfg;
 }
-
-/** "15s", "500ms", "1m" → milliseconds. */
