@@ -64,9 +64,24 @@ export function durationMs(name: string, value: string | undefined, fallbackMs: 
   return Number(m[1]) * unit;
 }
 
-/** `--dry-run=server` (or none). Client-side dry run is not offered: the server's is exact. */
-export function dryRunFlag(value: string | undefined): boolean {
-  if (value === undefined || value === "none") return false;
-  if (value === "server") return true;
-  throw new UsageError(`--dry-run must be "server" or "none", got "${value}"`);
+/**
+ * kubectl's --dry-run: "client" decides and prints without writing (reads still happen, to say
+ * what would change), "server" sends every write with dryRun=All so the server validates, admits
+ * and answers it but stores nothing, "none" writes.
+ */
+export type DryRun = "none" | "client" | "server";
+
+export function dryRunFlag(value: string | undefined): DryRun {
+  if (value === undefined) return "none";
+  if (value === "none" || value === "client" || value === "server") return value;
+  throw new UsageError(`Invalid dry-run value (${value}). Must be "none", "server", or "client".`);
 }
+
+/** What kubectl appends to each line it prints under a dry run. */
+export function dryRunSuffix(d: DryRun): string {
+  return d === "client" ? " (dry run)" : d === "server" ? " (server dry run)" : "";
+}
+
+/** The `--dry-run` line of a verb's help. */
+export const DRY_RUN_USAGE =
+  "      --dry-run=client|server  print what would happen, change nothing (server: the server validates)";

@@ -95,6 +95,23 @@ async function ok(p: Promise<{ code: number; stdout: string; stderr: string }>) 
   return r;
 }
 
+/** A long-running command (a watch): its output so far, and a stop that kills it. */
+function watcher(bin: string, args: string[]) {
+  const child = spawn(bin, args, {
+    env: { ...env(), KUBECACHEDIR: join(dir, "kubectl-cache") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  return { out: () => out, err: () => err, stop: () => child.kill("SIGKILL") };
+}
+
 async function namespace(name: string) {
   await ok(k8ts(["create", "namespace", name]));
 }
@@ -228,6 +245,129 @@ describe("apply, get, create, delete", () => {
       assert.equal(out.match(/NAME/g)?.length, 1, "the header is printed once");
     } finally {
       child.kill("SIGKILL");
+    }
+  });
+
+  test("get -w -o yaml|json|name and --output-watch-events print what kubectl's watch prints", async () => {
+    await namespace("watch-objects");
+    await ok(k8ts(["apply", "-n", "watch-objects", "-f", file("wo.yaml", POD("o1"))]));
+    const variants = [
+      ["-o", "yaml"],
+      ["-o", "json"],
+      ["-o", "name", "--output-watch-events"],
+      ["-o", "yaml", "--output-watch-events"],
+      ["--output-watch-events"],
+    ];
+    const pairs = variants.map((v) => {
+      const args = ["get", "pods", "-w", "-n", "watch-objects", ...v];
+      return {
+        args,
+        mine: watcher(process.execPath, [K8TS_MAIN, ...args]),
+        theirs: watcher(kubectlBinary(), args),
+      };
+    });
+    // Four changes in all: o1 listed (ADDED), o1 labelled, o2 created, o2 deleted (no node: at once).
+    const count = (v: string[], out: string) =>
+      v.includes("json") && !v.includes("--output-watch-events")
+        ? (out.match(/^\{$/gm) ?? []).length
+        : v.includes("yaml")
+          ? out.split(/^---$/m).filter((d) => d.trim()).length
+          : out.split("\n").filter((l) => l && !l.startsWith("EVENT")).length;
+    try {
+      for (const p of pairs)
+        await waitFor(() => count(p.args, p.mine.out()) >= 1 && count(p.args, p.theirs.out()) >= 1, {
+          timeoutMs: 30_000,
+          what: `the first object from both watches of ${p.args.join(" ")}:\n${p.mine.out()}${p.mine.err()}\n---\n${p.theirs.out()}${p.theirs.err()}`,
+        });
+      await ok(k8ts(["label", "pod", "o1", "seen=yes", "-n", "watch-objects"]));
+      await ok(k8ts(["apply", "-n", "watch-objects", "-f", file("wo2.yaml", POD("o2"))]));
+      await ok(k8ts(["delete", "pod", "o2", "-n", "watch-objects"]));
+      for (const p of pairs) {
+        const same = () => fold(p.mine.out()) === fold(p.theirs.out()) && count(p.args, p.mine.out()) === 4;
+        await waitFor(same, { timeoutMs: 20_000, what: `the same four changes` }).catch(() => {
+          assert.equal(fold(p.mine.out()), fold(p.theirs.out()), p.args.join(" "));
+          assert.equal(count(p.args, p.mine.out()), 4, p.mine.out());
+        });
+      }
+      assert.match(pairs[2]!.mine.out(), /^pod\/o1\npod\/o1\npod\/o2\npod\/o2\n$/);
+      assert.match(pairs[3]!.mine.out(), /^type: DELETED$/m);
+      assert.match(pairs[4]!.mine.out(), /^EVENT\s+NAME\s+READY.*\nADDED\s+o1 .*\nMODIFIED\s+o1 /);
+    } finally {
+      for (const p of pairs) {
+        p.mine.stop();
+        p.theirs.stop();
+      }
+    }
+  });
+
+  test("get --watch-only prints changes only, from the moment it listed", async () => {
+    await namespace("watch-only");
+    await ok(k8ts(["apply", "-n", "watch-only", "-f", file("wl.yaml", POD("wo"))]));
+    const before = await client.get(resource("Pod"), "wo", { namespace: "watch-only" });
+    const w = watcher(process.execPath, [
+      K8TS_MAIN,
+      ...["get", "pod", "wo", "--watch-only", "-o", "json", "--output-watch-events", "-n", "watch-only"],
+    ]);
+    try {
+      // Until it has listed, a change is part of what it does not print: change until one shows.
+      let n = 0;
+      await waitFor(
+        async () => {
+          await ok(k8ts(["annotate", "pod", "wo", `n=${++n}`, "--overwrite", "-n", "watch-only"]));
+          return w.out().includes("\n");
+        },
+        { timeoutMs: 30_000, intervalMs: 200, what: `a change from the watch:\n${w.out()}${w.err()}` },
+      );
+      const events = w
+        .out()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; object: { metadata: { resourceVersion: string } } });
+      for (const e of events) {
+        assert.equal(e.type, "MODIFIED");
+        assert.ok(Number(e.object.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
+      }
+    } finally {
+      w.stop();
+    }
+  });
+
+  test("get -w with several types: the tables of `get a,b`, then each change under its own type", async () => {
+    await namespace("watch-types");
+    await ok(
+      k8ts([
+        "apply",
+        "-n",
+        "watch-types",
+        "-f",
+        file("wt.yaml", `${POD("m1")}---\n${DEPLOY({ image: "busybox:1.36", replicas: 1 })}`),
+      ]),
+    );
+    const theirs = await ok(kubectl(["get", "pods,deploy", "-n", "watch-types"]));
+    const refused = await kubectl(["get", "pods,deploy", "-w", "-n", "watch-types"]);
+    assert.notEqual(refused.code, 0, "kubectl watches one type only; k8ts goes further");
+    const w = watcher(process.execPath, [K8TS_MAIN, "get", "pods,deploy", "-w", "-n", "watch-types"]);
+    try {
+      await waitFor(() => w.out().includes("deployment.apps/web"), {
+        timeoutMs: 30_000,
+        what: `the first tables:\n${w.out()}${w.err()}`,
+      });
+      assert.equal(fold(w.out()), fold(theirs.stdout));
+      await ok(k8ts(["scale", "deploy/web", "--replicas=3", "-n", "watch-types"]));
+      await ok(k8ts(["apply", "-n", "watch-types", "-f", file("wt2.yaml", POD("m2"))]));
+      const lines = () => w.out().split("\n");
+      await waitFor(() => lines().some((l) => l.startsWith("pod/m2 ")), { what: `m2:\n${w.out()}` });
+      await waitFor(() => lines().filter((l) => l.startsWith("deployment.apps/web ")).length === 2, {
+        what: `the scaled deployment:\n${w.out()}`,
+      });
+      // Each change keeps its own type's columns: the deployment's READY column, the pod's STATUS.
+      const deployHeader = lines().find((l) => l.startsWith("NAME") && l.includes("UP-TO-DATE"))!;
+      const scaled = lines().filter((l) => l.startsWith("deployment.apps/web "))[1]!;
+      assert.equal(scaled.indexOf("0/3"), deployHeader.indexOf("READY"));
+      assert.match(lines().find((l) => l.startsWith("pod/m2 "))!, /^pod\/m2\s+0\/1\s+Pending\s+0\s+\d+s$/);
+      assert.equal(w.out().match(/^NAME /gm)?.length, 2, "one header per type");
+    } finally {
+      w.stop();
     }
   });
 
@@ -403,6 +543,47 @@ describe("describe, logs and exec against a pod on a (stand-in) node", () => {
     const e = await k8ts(["logs", "nowhere", "-n", "on-node"]);
     assert.equal(e.code, 1);
     assert.match(e.stderr, /^Error from server \(BadRequest\): .*does not have a host assigned/m);
+  });
+
+  test("logs --all-containers, -l, --prefix and -f of several pods print what kubectl prints", async () => {
+    const withInit = POD(
+      "li",
+      "\n  nodeName: agent-node\n  initContainers:\n  - name: setup\n    image: busybox:1.36",
+    );
+    await ok(k8ts(["apply", "-n", "on-node", "-f", file("li.yaml", withInit)]));
+    const both = "app in (lp,li)";
+    for (const args of [
+      ["logs", "lp", "--all-containers"],
+      ["logs", "li", "--all-containers", "--prefix"],
+      ["logs", "li"],
+      ["logs", "-l", both, "--prefix"],
+      ["logs", "-l", both, "--all-containers", "--prefix", "--tail=2"],
+      ["logs", "-l", "app=nothing"],
+    ]) {
+      const mine = await ok(k8ts([...args, "-n", "on-node"]));
+      const theirs = await ok(kubectl([...args, "-n", "on-node"]));
+      assert.equal(mine.stdout, theirs.stdout, args.join(" "));
+      assert.equal(mine.stderr, theirs.stderr, args.join(" "));
+    }
+    const asked = (container: string, query: string) =>
+      agent.requests.some((p) => p.startsWith(`/containerLogs/on-node/${container}?`) && p.includes(query));
+    assert.ok(asked("li/setup", ""), "the init container's log was asked for");
+    assert.ok(asked("li/main", "tailLines=10"), "-l defaults to the last 10 lines");
+    // Followed side by side: the same lines, in whatever order the streams delivered them.
+    const follow = ["logs", "-l", both, "-f", "--prefix", "-c", "main", "-n", "on-node"];
+    const sorted = (s: string) => s.split("\n").sort().join("\n");
+    const f = await ok(k8ts(follow));
+    assert.equal(sorted(f.stdout), sorted((await ok(kubectl(follow))).stdout));
+    assert.match(f.stdout, /^\[pod\/li\/main\] line one$/m);
+    const tooMany = [...follow, "--all-containers", "--max-log-requests=2"].filter(
+      (a) => a !== "-c" && a !== "main",
+    );
+    const refused = await k8ts(tooMany);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, `${(await kubectl(tooMany)).stderr.split("\n")[0]}\n`);
+    const both2 = await k8ts(["logs", "lp", "-l", "app=lp", "-n", "on-node"]);
+    assert.equal(both2.code, 1);
+    assert.match(both2.stderr, /only a selector \(-l\) or a POD name is allowed/);
   });
 
   test("exec: output, the command's exit code, stdin", async () => {
@@ -660,6 +841,83 @@ describe("cordon, uncordon, drain", () => {
     assert.equal((await ok(k8ts(["cordon", "drain-me"]))).stdout, "node/drain-me cordoned\n");
     const theirs = await ok(kubectl(["get", "node", "drain-me", "-o", "jsonpath={.spec.unschedulable}"]));
     assert.equal(theirs.stdout, "true");
+  });
+});
+
+describe("--dry-run", () => {
+  test("client and server dry runs say what kubectl says and change nothing at all", async () => {
+    await namespace("dry");
+    const f = (name: string, text: string) => file(`dry-${name}.yaml`, text);
+    const dr1 = f("dr1", POD("dr1"));
+    const web = f("web", DEPLOY({ image: "busybox:1.36", replicas: 1 }));
+    await ok(k8ts(["apply", "-n", "dry", "-f", dr1, "-f", web]));
+    const NAMESPACES = resource("Namespace");
+    // etcd's revision: any write anywhere in the cluster moves it.
+    const revision = async () => (await client.list(NAMESPACES, { limit: 1 })).metadata.resourceVersion;
+    const before = await revision();
+    const dr2 = f("dr2", POD("dr2"));
+    const web5 = f("web5", DEPLOY({ image: "busybox:1.37", replicas: 5 }));
+    for (const mode of ["client", "server"]) {
+      const said = mode === "client" ? "(dry run)" : "(server dry run)";
+      const same = [
+        [["apply", "-f", dr2], `pod/dr2 created ${said}`],
+        [["apply", "-f", web5], `deployment.apps/web configured ${said}`],
+        [["create", "-f", dr2], `pod/dr2 created ${said}`],
+        [["create", "namespace", "dry-ns"], `namespace/dry-ns created ${said}`],
+        [["scale", "deploy/web", "--replicas=4"], `deployment.apps/web scaled ${said}`],
+        [["label", "pod", "dr1", "tier=fe"], `pod/dr1 labeled ${said}`],
+        [["label", "pod", "dr1", "app-"], `pod/dr1 unlabeled ${said}`],
+        [["annotate", "pod/dr1", "note=x"], `pod/dr1 annotated ${said}`],
+      ] as const;
+      // kubectl sends a DELETE's dryRun inside DeleteOptions, where this API server does not read
+      // it yet (it reads the query, which k8ts sends): only the client mode is compared for delete.
+      const deletes = [
+        [["delete", "pod", "dr1"], `pod "dr1" deleted ${said}`],
+        [["delete", "pods", "-l", "app=dr1"], `pod "dr1" deleted ${said}`],
+        [["delete", "-f", web], `deployment.apps "web" deleted ${said}`],
+      ] as const;
+      for (const [args, line] of [...same, ...(mode === "client" ? deletes : [])]) {
+        const full = [...args, "-n", "dry", `--dry-run=${mode}`];
+        const mine = await ok(k8ts(full));
+        assert.equal(mine.stdout, `${line}\n`, full.join(" "));
+        assert.equal(mine.stdout, (await ok(kubectl(full))).stdout, full.join(" "));
+      }
+      if (mode === "server") {
+        for (const [args, line] of deletes) {
+          const mine = await ok(k8ts([...args, "-n", "dry", "--dry-run=server"]));
+          assert.equal(mine.stdout, `${line}\n`);
+        }
+      }
+      // Where k8ts says more than kubectl's "configured (dry run)": nothing to change.
+      assert.equal(
+        (await ok(k8ts(["apply", "-f", dr1, "-n", "dry", `--dry-run=${mode}`]))).stdout,
+        `pod/dr1 unchanged ${said}\n`,
+      );
+    }
+    // A dry run still fails where the real thing would.
+    const stale = await k8ts([
+      "scale",
+      "deploy/web",
+      "--replicas=2",
+      "--current-replicas=3",
+      "-n",
+      "dry",
+      "--dry-run=client",
+    ]);
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /Expected replicas to be 3, was 1/);
+    const invalid = await k8ts(["create", "-f", f("bad", POD("Bad_Name")), "-n", "dry", "--dry-run=server"]);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /is invalid/);
+    const bad = await k8ts(["apply", "-f", dr1, "--dry-run=maybe"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /Invalid dry-run value \(maybe\). Must be "none", "server", or "client"./);
+
+    assert.equal(await revision(), before, "a dry run wrote to the cluster");
+    assert.equal((await ok(k8ts(["get", "pods", "-n", "dry", "-o", "name"]))).stdout, "pod/dr1\n");
+    const d = await client.get<Deployment>(resource("Deployment"), "web", { namespace: "dry" });
+    assert.equal(d.spec?.replicas, 1);
+    assert.equal((await k8ts(["get", "ns", "dry-ns"])).code, 1);
   });
 });
 

@@ -5,7 +5,7 @@ import { runReporting } from "../errors.js";
 import { connect } from "../kube.js";
 import { apply } from "../kubectl/apply.js";
 import { readManifests } from "../manifests.js";
-import { dryRunFlag, parseVerb } from "../verb-flags.js";
+import { DRY_RUN_USAGE, dryRunFlag, parseVerb } from "../verb-flags.js";
 
 const OPTIONS = {
   filename: { type: "string", short: "f", multiple: true },
@@ -22,7 +22,7 @@ annotation remembers what the file said). Multi-document YAML and JSON; "-" read
 
 Flags:
   -f, --filename FILE|DIR|-   the manifests (repeatable)
-      --dry-run=server        let the server validate everything and store nothing
+${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags } = parseVerb(argv, OPTIONS);

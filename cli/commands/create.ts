@@ -6,7 +6,7 @@ import { runReporting } from "../errors.js";
 import { connect } from "../kube.js";
 import { create, createObject } from "../kubectl/create.js";
 import { readManifests } from "../manifests.js";
-import { dryRunFlag, parseVerb } from "../verb-flags.js";
+import { DRY_RUN_USAGE, dryRunFlag, parseVerb } from "../verb-flags.js";
 
 const OPTIONS = {
   filename: { type: "string", short: "f", multiple: true },
@@ -22,7 +22,7 @@ export const command: Command = {
 Flags:
   -f, --filename FILE|DIR|-   the manifests (repeatable)
       --save-config           record the last-applied annotation, so apply can take over later
-      --dry-run=server        validate on the server, store nothing
+${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);

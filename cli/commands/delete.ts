@@ -7,7 +7,7 @@ import { type DeleteTarget, deleteObjects, targetsOf } from "../kubectl/delete.j
 import { targetOf } from "../kubectl/manifest-target.js";
 import { readManifests } from "../manifests.js";
 import { parseResourceArgs } from "../resources.js";
-import { durationMs, parseVerb } from "../verb-flags.js";
+import { DRY_RUN_USAGE, dryRunFlag, durationMs, parseVerb } from "../verb-flags.js";
 
 const OPTIONS = {
   filename: { type: "string", short: "f", multiple: true },
@@ -18,6 +18,7 @@ const OPTIONS = {
   "grace-period": { type: "string" },
   force: { type: "boolean" },
   "ignore-not-found": { type: "boolean" },
+  "dry-run": { type: "string" },
 } as const;
 
 export const command: Command = {
@@ -33,6 +34,7 @@ Flags:
       --grace-period SECONDS  time for pods to stop (default: the pod's terminationGracePeriodSeconds)
       --force                 remove at once (grace period 0), without waiting for the node
       --ignore-not-found      missing objects are not an error
+${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);
@@ -45,6 +47,7 @@ Flags:
         "resource(s) were provided, but no name was specified: give names, -l SELECTOR or --all",
       );
     }
+    const dryRun = dryRunFlag(flags["dry-run"]);
     const grace = flags["grace-period"];
     const gracePeriodSeconds = grace === undefined || grace === "-1" ? undefined : Number(grace);
     if (
@@ -72,6 +75,7 @@ Flags:
         gracePeriodSeconds,
         force: flags.force ?? false,
         ignoreNotFound: flags["ignore-not-found"] ?? false,
+        dryRun,
       });
     });
   },

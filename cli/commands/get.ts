@@ -14,6 +14,8 @@ const OPTIONS = {
   "field-selector": { type: "string" },
   "all-namespaces": { type: "boolean", short: "A" },
   watch: { type: "boolean", short: "w" },
+  "watch-only": { type: "boolean" },
+  "output-watch-events": { type: "boolean" },
   "show-labels": { type: "boolean" },
 } as const;
 
@@ -25,7 +27,7 @@ export const command: Command = {
 
 Examples:
   k8ts get pods                 k8ts get deploy web -o yaml
-  k8ts get pods,deploy -A       k8ts get pods -l app=web -w
+  k8ts get pods,deploy -A       k8ts get pods -l app=web -w    k8ts get pods,deploy -w -o name
   k8ts get events               (sorted by time)
 
 Flags:
@@ -33,7 +35,10 @@ Flags:
   -l, --selector SELECTOR            label selector: app=web, tier in (a,b), !canary
       --field-selector SELECTOR      field selector: spec.nodeName=node-1,status.phase=Running
   -A, --all-namespaces               every namespace
-  -w, --watch                        after listing, print a row for every change
+  -w, --watch                        after listing, print a row (or object) for every change;
+                                     several types at once too (kubectl allows one)
+      --watch-only                   print the changes only, not the objects there now
+      --output-watch-events          with -w: say ADDED, MODIFIED or DELETED with each change
       --show-labels                  a LABELS column
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
@@ -45,12 +50,6 @@ Flags:
       );
     }
     const selections = parseResourceArgs(args);
-    if (flags.watch && (selections.length > 1 || selections[0]!.names.length > 1)) {
-      throw new UsageError("watch is only supported on one type of resource and at most one name");
-    }
-    if (flags.watch && output !== "table" && output !== "wide") {
-      throw new UsageError("-w prints tables: use it without -o yaml|json|name");
-    }
     return runReporting(async () => {
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
@@ -62,7 +61,9 @@ Flags:
           labelSelector: flags.selector,
           fieldSelector: flags["field-selector"],
           output,
-          watch: flags.watch ?? false,
+          watch: (flags.watch ?? false) || (flags["watch-only"] ?? false),
+          watchOnly: flags["watch-only"] ?? false,
+          outputWatchEvents: flags["output-watch-events"] ?? false,
           showLabels: flags["show-labels"] ?? false,
         },
         stop.signal,

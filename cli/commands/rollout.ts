@@ -34,7 +34,7 @@ Flags:
       --timeout DURATION   status: give up after this long (default: no limit)
       --revision N         history: show revision N
       --to-revision N      undo: go back to revision N
-      --dry-run=server     undo: let the server check it, change nothing
+      --dry-run=client|server  undo: say what it would do, change nothing
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);

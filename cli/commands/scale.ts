@@ -5,11 +5,12 @@ import { runReporting } from "../errors.js";
 import { connect } from "../kube.js";
 import { scale } from "../kubectl/scale.js";
 import { parseResourceArgs } from "../resources.js";
-import { parseVerb, wholeNumber } from "../verb-flags.js";
+import { DRY_RUN_USAGE, dryRunFlag, parseVerb, wholeNumber } from "../verb-flags.js";
 
 const OPTIONS = {
   replicas: { type: "string" },
   "current-replicas": { type: "string" },
+  "dry-run": { type: "string" },
 } as const;
 
 export const command: Command = {
@@ -19,6 +20,7 @@ export const command: Command = {
 Flags:
       --replicas N            the new number of replicas
       --current-replicas N    only if it has N now (refused otherwise, and on a concurrent change)
+${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);
@@ -28,9 +30,10 @@ Flags:
       flags["current-replicas"] === undefined
         ? undefined
         : wholeNumber("current-replicas", flags["current-replicas"], 0);
+    const dryRun = dryRunFlag(flags["dry-run"]);
     const selections = parseResourceArgs(args);
     if (selections.some((s) => s.names.length === 0))
       throw new UsageError("name the objects to scale: TYPE NAME or TYPE/NAME");
-    return runReporting(() => scale(connect(flags), selections, replicas, current));
+    return runReporting(() => scale(connect(flags), selections, replicas, current, dryRun));
   },
 };

@@ -1,6 +1,8 @@
 // `k8ts apply -f`: client-side apply. Each object is created when missing, else patched with the
 // three-way strategic merge patch of apply/plan-apply.ts, else left alone; a conflict (someone
-// wrote in between) re-reads and recomputes, up to five times, as kubectl does.
+// wrote in between) re-reads and recomputes, up to five times, as kubectl does. --dry-run=client
+// reads and plans but sends nothing; it says "unchanged" when the plan is empty, where kubectl
+// says "configured" for every existing object.
 
 import type { KubeObject } from "../../api/index.js";
 import { isConflict, isNotFound } from "../../client/index.js";
@@ -9,6 +11,7 @@ import { reportError } from "../errors.js";
 import type { Kube } from "../kube.js";
 import type { Manifest } from "../manifests.js";
 import { objectLabel } from "../resources.js";
+import { type DryRun, dryRunSuffix } from "../verb-flags.js";
 import { type Target, targetOf } from "./manifest-target.js";
 
 const FIELD_MANAGER = "kubectl-client-side-apply";
@@ -23,7 +26,8 @@ async function getLive(kube: Kube, t: Target): Promise<KubeObject | undefined> {
   }
 }
 
-async function applyOne(kube: Kube, t: Target, dryRun: boolean): Promise<string> {
+async function applyOne(kube: Kube, t: Target, dryRun: DryRun): Promise<string> {
+  const write = { namespace: t.namespace, fieldManager: FIELD_MANAGER, dryRun: dryRun === "server" };
   for (let attempt = 1; ; attempt++) {
     const live = await getLive(kube, t);
     if (live && missingLastApplied(live)) {
@@ -34,19 +38,12 @@ async function applyOne(kube: Kube, t: Target, dryRun: boolean): Promise<string>
     const plan = planApply(t.resource, t.object, live);
     if (plan.action === "unchanged") return "unchanged";
     if (plan.action === "create") {
-      await kube.client.create(t.resource, plan.object, {
-        namespace: t.namespace,
-        fieldManager: FIELD_MANAGER,
-        dryRun,
-      });
+      if (dryRun !== "client") await kube.client.create(t.resource, plan.object, write);
       return "created";
     }
+    if (dryRun === "client") return "configured";
     try {
-      await kube.client.patch(t.resource, t.name, "strategic", plan.patch, {
-        namespace: t.namespace,
-        fieldManager: FIELD_MANAGER,
-        dryRun,
-      });
+      await kube.client.patch(t.resource, t.name, "strategic", plan.patch, write);
       return "configured";
     } catch (err) {
       if (!isConflict(err) || attempt >= ATTEMPTS) throw err;
@@ -54,9 +51,9 @@ async function applyOne(kube: Kube, t: Target, dryRun: boolean): Promise<string>
   }
 }
 
-export async function apply(kube: Kube, manifests: Manifest[], opts: { dryRun: boolean }): Promise<number> {
+export async function apply(kube: Kube, manifests: Manifest[], opts: { dryRun: DryRun }): Promise<number> {
   let code = 0;
-  const suffix = opts.dryRun ? " (server dry run)" : "";
+  const suffix = dryRunSuffix(opts.dryRun);
   for (const m of manifests) {
     let t: Target | undefined;
     try {

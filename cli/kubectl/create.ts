@@ -1,4 +1,5 @@
 // `k8ts create -f`: POST each object; an existing one is an error (AlreadyExists), unlike apply.
+// --dry-run=client sends nothing at all (kubectl does not look for an existing object either).
 
 import type { KubeObject, ResourceType } from "../../api/index.js";
 import { withLastApplied } from "../apply/plan-apply.js";
@@ -6,12 +7,13 @@ import { reportError } from "../errors.js";
 import type { Kube } from "../kube.js";
 import type { Manifest } from "../manifests.js";
 import { objectLabel } from "../resources.js";
+import { type DryRun, dryRunSuffix } from "../verb-flags.js";
 import { targetOf } from "./manifest-target.js";
 
 export async function create(
   kube: Kube,
   manifests: Manifest[],
-  opts: { saveConfig: boolean; dryRun: boolean },
+  opts: { saveConfig: boolean; dryRun: DryRun },
 ): Promise<number> {
   let code = 0;
   for (const m of manifests) {
@@ -30,10 +32,11 @@ export async function createObject(
   kube: Kube,
   r: ResourceType,
   obj: KubeObject,
-  dryRun: boolean,
+  dryRun: DryRun,
 ): Promise<void> {
-  const made = await kube.client.create(r, obj, { fieldManager: "kubectl-create", dryRun });
-  process.stdout.write(
-    `${objectLabel(r, made.metadata.name ?? "")} created${dryRun ? " (server dry run)" : ""}\n`,
-  );
+  const made =
+    dryRun === "client"
+      ? obj
+      : await kube.client.create(r, obj, { fieldManager: "kubectl-create", dryRun: dryRun === "server" });
+  process.stdout.write(`${objectLabel(r, made.metadata.name ?? "")} created${dryRunSuffix(dryRun)}\n`);
 }

@@ -1,6 +1,7 @@
 // `k8ts delete`: one DELETE per object (background propagation, as kubectl sends), then — unless
 // --wait=false — wait until each is really gone (graceful pod termination, finalizers), showing
-// what is still pending on a terminal.
+// what is still pending on a terminal. A dry run never waits: --dry-run=server sends the DELETEs
+// with dryRun=All, --dry-run=client sends nothing (named objects are not even looked up, as in kubectl).
 
 import type { DeleteOptions, KubeObject, ResourceType, Status } from "../../api/index.js";
 import { isNotFound } from "../../client/index.js";
@@ -8,6 +9,7 @@ import { reportError } from "../errors.js";
 import type { Kube } from "../kube.js";
 import { type ResourceSelection, typeLabel } from "../resources.js";
 import { progressLine } from "../style.js";
+import { type DryRun, dryRunSuffix } from "../verb-flags.js";
 import { goneOrReplaced, watchUntil } from "../watch-until.js";
 
 export interface DeleteTarget {
@@ -23,6 +25,7 @@ export interface DeleteFlags {
   gracePeriodSeconds?: number;
   force: boolean;
   ignoreNotFound: boolean;
+  dryRun: DryRun;
 }
 
 /** Names given on the command line, or everything matching -l / --all. */
@@ -63,15 +66,19 @@ export async function deleteObjects(
     );
   }
   const pending: { target: DeleteTarget; uid: string | undefined }[] = [];
+  const done = `${flags.force ? "force deleted" : "deleted"}${dryRunSuffix(flags.dryRun)}`;
   for (const target of targets) {
     try {
+      if (flags.dryRun === "client") {
+        process.stdout.write(`${typeLabel(target.resource)} "${target.name}" ${done}\n`);
+        continue;
+      }
       const answer = await kube.client.delete(target.resource, target.name, {
         namespace: target.namespace,
         options: deleteOptions(flags),
+        dryRun: flags.dryRun === "server",
       });
-      process.stdout.write(
-        `${typeLabel(target.resource)} "${target.name}" ${flags.force ? "force deleted" : "deleted"}\n`,
-      );
+      process.stdout.write(`${typeLabel(target.resource)} "${target.name}" ${done}\n`);
       const uid = isStatus(answer) ? answer.details?.uid : answer.metadata.uid;
       pending.push({ target, uid });
     } catch (err) {
@@ -79,7 +86,7 @@ export async function deleteObjects(
       code = reportError(err);
     }
   }
-  if (!flags.wait || pending.length === 0) return code;
+  if (!flags.wait || flags.dryRun !== "none" || pending.length === 0) return code;
   const progress = progressLine();
   const started = Date.now();
   const left = new Set(pending.map((p) => `${typeLabel(p.target.resource)}/${p.target.name}`));

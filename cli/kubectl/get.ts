@@ -1,14 +1,16 @@
 // `k8ts get`: tables formatted by the server (kubectl's Accept header), or the objects as YAML,
-// JSON or names; several types at once; -l/--field-selector; -A; -w streams rows as they change.
+// JSON or names; several types at once; -l/--field-selector; -A; -w streams changes (get-watch.ts).
 
-import type { ResourceType, Table, TableRow } from "../../api/index.js";
-import { isNotFound, resourcePath } from "../../client/index.js";
+import type { Table } from "../../api/index.js";
+import { isNotFound } from "../../client/index.js";
 import { reportError } from "../errors.js";
 import type { Kube } from "../kube.js";
-import { columnWidths, formatColumns, formatRow } from "../printers/columns.js";
+import { formatColumns } from "../printers/columns.js";
 import { formatObjects, type ObjectFormat, type Printed } from "../printers/object.js";
-import { headerCells, rowCells, type TableOptions, tableCells } from "../printers/table.js";
+import { type TableOptions, tableCells } from "../printers/table.js";
 import { type ResourceSelection, typeLabel } from "../resources.js";
+import { listPath, listTable, scopeNamespace } from "./get-list.js";
+import { watchObjects } from "./get-watch.js";
 
 export type GetOutput = "table" | "wide" | ObjectFormat;
 
@@ -18,48 +20,13 @@ export interface GetOptions {
   labelSelector?: string;
   fieldSelector?: string;
   output: GetOutput;
+  /** -w (or --watch-only): keep printing changes. */
   watch: boolean;
+  /** --watch-only: changes only, not what is there now. */
+  watchOnly: boolean;
+  /** --output-watch-events: say ADDED, MODIFIED or DELETED with each change. */
+  outputWatchEvents: boolean;
   showLabels: boolean;
-}
-
-interface Query {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-  includeObject?: string;
-}
-
-/** Where a list goes: one namespace, or every namespace (-A) for namespaced types. */
-function listPath(kube: Kube, r: ResourceType, all: boolean, name?: string): string {
-  return resourcePath(r, { namespace: all && name === undefined ? undefined : kube.namespace, name });
-}
-
-/** Events read best oldest first: kubectl users sort them by time, so `get events` does. */
-function eventTime(row: TableRow): string {
-  const o = row.object as Record<string, string | undefined> & { metadata?: { creationTimestamp?: string } };
-  return o?.lastTimestamp ?? o?.eventTime ?? o?.firstTimestamp ?? o?.metadata?.creationTimestamp ?? "";
-}
-
-async function listTable(kube: Kube, r: ResourceType, opts: GetOptions): Promise<Table> {
-  const isEvents = r.kind === "Event" && r.group === "";
-  const base: Query = {
-    labelSelector: opts.labelSelector,
-    fieldSelector: opts.fieldSelector,
-    limit: 500,
-    includeObject: isEvents ? "Object" : undefined,
-  };
-  const path = listPath(kube, r, opts.allNamespaces);
-  const first = await kube.tables.request<Table>("GET", path, { query: { ...base } });
-  const rows = [...first.rows];
-  let next = first.metadata?.continue;
-  while (next) {
-    const page = await kube.tables.request<Table>("GET", path, { query: { ...base, continue: next } });
-    rows.push(...page.rows);
-    next = page.metadata?.continue;
-  }
-  if (isEvents) rows.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
-  return { ...first, rows };
 }
 
 function noResources(kube: Kube, all: boolean): string {
@@ -109,7 +76,7 @@ async function printObjects(kube: Kube, opts: GetOptions, format: ObjectFormat):
     if (names.length === 0) {
       single = false;
       const list = await kube.client.listAll(resource, {
-        namespace: opts.allNamespaces ? undefined : kube.namespace,
+        namespace: scopeNamespace(kube, resource, opts.allNamespaces),
         labelSelector: opts.labelSelector,
         fieldSelector: opts.fieldSelector,
       });
@@ -137,55 +104,8 @@ async function printObjects(kube: Kube, opts: GetOptions, format: ObjectFormat):
   return code;
 }
 
-/** -w: the first table, then one row per change, aligned to the first table's columns. */
-async function watchTable(kube: Kube, opts: GetOptions, signal: AbortSignal): Promise<number> {
-  const sel = opts.selections[0]!;
-  const name = sel.names[0];
-  const fieldSelector = name
-    ? [`metadata.name=${name}`, opts.fieldSelector].filter(Boolean).join(",")
-    : opts.fieldSelector;
-  const watchOpts = { ...opts, fieldSelector, selections: [{ resource: sel.resource, names: [] }] };
-  const table = await listTable(kube, sel.resource, watchOpts);
-  if (name && table.rows.length === 0) {
-    // kubectl answers NotFound for a named object that is not there.
-    await kube.tables.request("GET", listPath(kube, sel.resource, false, name));
-  }
-  const topts: TableOptions = {
-    wide: opts.output === "wide",
-    withNamespace: opts.allNamespaces && sel.resource.namespaced,
-    showLabels: opts.showLabels,
-  };
-  let defs = table.columnDefinitions ?? [];
-  let widths: number[] | undefined;
-  const print = (rows: string[][]) => {
-    widths ??= columnWidths([headerCells(defs, topts), ...rows]);
-    for (const cells of rows) process.stdout.write(`${formatRow(cells, widths)}\n`);
-  };
-  if (table.rows.length > 0) print(tableCells(table, topts));
-  const events = kube.tables.watch(sel.resource, {
-    namespace: opts.allNamespaces ? undefined : kube.namespace,
-    labelSelector: opts.labelSelector,
-    fieldSelector,
-    resourceVersion: table.metadata?.resourceVersion,
-    signal,
-  });
-  for await (const ev of events) {
-    if (ev.type === "ERROR") {
-      process.stderr.write(`${ev.object.reason ?? "Error"}: ${ev.object.message ?? ""}\n`);
-      return 0;
-    }
-    if (ev.type === "BOOKMARK") continue;
-    const t = ev.object as unknown as Table;
-    if (t.columnDefinitions?.length) defs = t.columnDefinitions;
-    const rows = (t.rows ?? []).map((r) => rowCells(r, defs, topts));
-    if (widths === undefined) print([headerCells(defs, topts), ...rows]);
-    else print(rows);
-  }
-  return 0;
-}
-
 export async function get(kube: Kube, opts: GetOptions, signal: AbortSignal): Promise<number> {
-  if (opts.watch) return watchTable(kube, opts, signal);
+  if (opts.watch) return watchObjects(kube, opts, signal);
   if (opts.output === "table" || opts.output === "wide") return printTables(kube, opts);
   return printObjects(kube, opts, opts.output);
 }

@@ -3,13 +3,14 @@
 import type { Command } from "../command.js";
 import { runReporting } from "../errors.js";
 import { connect } from "../kube.js";
-import { parseVerb } from "../verb-flags.js";
+import { dryRunFlag, parseVerb } from "../verb-flags.js";
 import { editMetadata, type MetadataField, metadataCommandUsage, splitArgs } from "./metadata-edit.js";
 
 const OPTIONS = {
   overwrite: { type: "boolean" },
   selector: { type: "string", short: "l" },
   all: { type: "boolean" },
+  "dry-run": { type: "string" },
 } as const;
 
 export function metadataCommand(field: MetadataField): Command {
@@ -20,6 +21,7 @@ export function metadataCommand(field: MetadataField): Command {
     run(argv) {
       const { flags, args } = parseVerb(argv, OPTIONS);
       const { objects, changes } = splitArgs(args);
+      const dryRun = dryRunFlag(flags["dry-run"]);
       return runReporting(() =>
         editMetadata(connect(flags), objects, {
           field,
@@ -27,6 +29,7 @@ export function metadataCommand(field: MetadataField): Command {
           overwrite: flags.overwrite ?? false,
           labelSelector: flags.selector,
           all: flags.all ?? false,
+          dryRun,
         }),
       );
     },

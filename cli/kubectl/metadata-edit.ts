@@ -1,10 +1,12 @@
 // `k8ts label` and `k8ts annotate`: `key=value` sets, `key-` removes; a key that already has
-// another value is refused unless --overwrite, as kubectl refuses it. One merge patch per object.
+// another value is refused unless --overwrite, as kubectl refuses it. One merge patch per object,
+// sent with dryRun=All for --dry-run=server and not at all for --dry-run=client.
 
 import type { KubeObject } from "../../api/index.js";
 import { UsageError } from "../command.js";
 import type { Kube } from "../kube.js";
 import { objectLabel, parseResourceArgs, type ResourceSelection } from "../resources.js";
+import { DRY_RUN_USAGE, type DryRun, dryRunSuffix } from "../verb-flags.js";
 
 export type MetadataField = "labels" | "annotations";
 
@@ -24,17 +26,26 @@ export function splitArgs(args: string[]): { objects: string[]; changes: Change[
   return { objects: args.slice(0, first), changes };
 }
 
-/** The merge-patch members for one object's map, or an error message; {} when nothing changes. */
+export interface ChangePlan {
+  /** The merge-patch members for the object's map; {} when nothing changes. */
+  patch: Record<string, string | null>;
+  /** Keys asked to be removed that the object does not have. */
+  missing: string[];
+}
+
+/** What `changes` do to one object's map, or why they are refused. */
 export function planChanges(
   current: Record<string, string> | undefined,
   changes: Change[],
   overwrite: boolean,
-): { patch: Record<string, string | null> } | { error: string } {
+): ChangePlan | { error: string } {
   const patch: Record<string, string | null> = {};
+  const missing: string[] = [];
   for (const c of changes) {
     const now = current?.[c.key];
     if ("remove" in c) {
       if (now !== undefined) patch[c.key] = null;
+      else missing.push(c.key);
       continue;
     }
     if (now === c.value) continue;
@@ -42,7 +53,18 @@ export function planChanges(
       return { error: `'${c.key}' already has a value (${now}), and --overwrite is false` };
     patch[c.key] = c.value;
   }
-  return { patch };
+  return { patch, missing };
+}
+
+/**
+ * The word kubectl prints for an object: annotate always says "annotated"; label says "not
+ * labeled" when nothing changes and "unlabeled" when it only removed (without --overwrite).
+ */
+export function outcomeWord(field: MetadataField, plan: ChangePlan, overwrite: boolean): string {
+  if (field === "annotations") return "annotated";
+  const values = Object.values(plan.patch);
+  if (values.length === 0) return "not labeled";
+  return !overwrite && values.every((v) => v === null) ? "unlabeled" : "labeled";
 }
 
 export interface EditOptions {
@@ -51,6 +73,7 @@ export interface EditOptions {
   overwrite: boolean;
   labelSelector?: string;
   all: boolean;
+  dryRun: DryRun;
 }
 
 async function objectsOf(kube: Kube, sel: ResourceSelection, opts: EditOptions): Promise<KubeObject[]> {
@@ -62,14 +85,16 @@ async function objectsOf(kube: Kube, sel: ResourceSelection, opts: EditOptions):
 }
 
 export async function editMetadata(kube: Kube, objectArgs: string[], opts: EditOptions): Promise<number> {
-  const done = opts.field === "labels" ? "labeled" : "annotated";
   for (const sel of parseResourceArgs(objectArgs)) {
     for (const obj of await objectsOf(kube, sel, opts)) {
       const name = obj.metadata.name ?? "";
       const plan = planChanges(obj.metadata[opts.field], opts.changes, opts.overwrite);
       if ("error" in plan) throw new Error(plan.error);
-      if (Object.keys(plan.patch).length === 0) {
-        process.stdout.write(`${objectLabel(sel.resource, name)} not ${done}\n`);
+      if (opts.field === "labels")
+        for (const key of plan.missing) process.stdout.write(`label "${key}" not found.\n`);
+      const line = `${objectLabel(sel.resource, name)} ${outcomeWord(opts.field, plan, opts.overwrite)}${dryRunSuffix(opts.dryRun)}\n`;
+      if (Object.keys(plan.patch).length === 0 || opts.dryRun === "client") {
+        process.stdout.write(line);
         continue;
       }
       await kube.client.patch(
@@ -80,9 +105,10 @@ export async function editMetadata(kube: Kube, objectArgs: string[], opts: EditO
         {
           namespace: obj.metadata.namespace,
           fieldManager: opts.field === "labels" ? "kubectl-label" : "kubectl-annotate",
+          dryRun: opts.dryRun === "server",
         },
       );
-      process.stdout.write(`${objectLabel(sel.resource, name)} ${done}\n`);
+      process.stdout.write(line);
     }
   }
   return 0;
@@ -99,5 +125,6 @@ Flags:
       --overwrite           replace ${what} that already have a value
   -l, --selector SELECTOR   every object of TYPE with matching labels
       --all                 every object of TYPE in the namespace
+${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`;
 }

@@ -1,7 +1,7 @@
 // Which pod and container logs and exec talk to: `POD`, `pod/POD`, or a workload (`deploy/web`,
 // `rs/x`) whose selector picks a pod (running ones first); the container from -c, else the pod's
 // kubectl.kubernetes.io/default-container annotation, else the first — said on stderr when the pod
-// has several, as kubectl says it.
+// has several (init and ephemeral ones included), as kubectl says it.
 
 import {
   formatLabelSelector,
@@ -22,7 +22,7 @@ export interface PodTarget {
   container: string;
 }
 
-async function findPod(kube: Kube, arg: string): Promise<Pod> {
+export async function findPod(kube: Kube, arg: string): Promise<Pod> {
   const slash = arg.indexOf("/");
   const resource = slash < 0 ? PODS : resolveResource(arg.slice(0, slash));
   const name = slash < 0 ? arg : arg.slice(slash + 1);
@@ -44,17 +44,37 @@ async function findPod(kube: Kube, arg: string): Promise<Pod> {
   return pod;
 }
 
-export async function podTarget(kube: Kube, arg: string, container: string | undefined): Promise<PodTarget> {
-  const pod = await findPod(kube, arg);
+/** Every container of a pod in kubectl's order: init containers, containers, ephemeral containers. */
+export function allContainers(pod: Pod): string[] {
+  const spec = pod.spec;
+  return [
+    ...(spec?.initContainers ?? []).map((c) => c.name),
+    ...(spec?.containers ?? []).map((c) => c.name),
+    ...(spec?.ephemeralContainers ?? []).map((c) => c.name),
+  ];
+}
+
+/** -c, else the default-container annotation, else the first; said on stderr when there was a choice. */
+export function chooseContainer(pod: Pod, container: string | undefined): string {
+  if (container) return container;
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
-  if (container) return { pod, container };
   const preferred = pod.metadata.annotations?.[DEFAULT_CONTAINER];
   const chosen = preferred && names.includes(preferred) ? preferred : names[0];
   if (!chosen) throw new UsageError(`pod ${pod.metadata.name} has no containers`);
-  if (names.length > 1 && !preferred) {
-    process.stderr.write(`Defaulted container "${chosen}" out of: ${names.join(", ")}\n`);
+  const others = [
+    ...names,
+    ...(pod.spec?.initContainers ?? []).map((c) => `${c.name} (init)`),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c) => `${c.name} (ephem)`),
+  ];
+  if (others.length > 1 && !preferred) {
+    process.stderr.write(`Defaulted container "${chosen}" out of: ${others.join(", ")}\n`);
   }
-  return { pod, container: chosen };
+  return chosen;
+}
+
+export async function podTarget(kube: Kube, arg: string, container: string | undefined): Promise<PodTarget> {
+  const pod = await findPod(kube, arg);
+  return { pod, container: chooseContainer(pod, container) };
 }
 
 export { PODS };

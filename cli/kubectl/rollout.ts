@@ -8,6 +8,7 @@ import { objectLabel } from "../resources.js";
 import { rolloutStatus } from "../rollout/status.js";
 import { planUndo } from "../rollout/undo.js";
 import { progressLine } from "../style.js";
+import { type DryRun, dryRunSuffix } from "../verb-flags.js";
 import { watchUntil } from "../watch-until.js";
 
 const FIELD_MANAGER = "kubectl-rollout";
@@ -98,7 +99,7 @@ export async function undo(
   kube: Kube,
   t: RolloutTarget,
   toRevision: number,
-  dryRun: boolean,
+  dryRun: DryRun,
 ): Promise<number> {
   const d = await getDeployment(kube, t);
   const plan = planUndo(d, await ownedReplicaSets(kube.client, d), toRevision);
@@ -110,12 +111,14 @@ export async function undo(
     );
     return 0;
   }
-  await kube.client.patch(t.resource, t.name, "json", plan.patch, {
-    namespace: kube.namespace,
-    fieldManager: FIELD_MANAGER,
-    dryRun,
-  });
-  process.stdout.write(`${label} rolled back${dryRun ? " (server dry run)" : ""}\n`);
+  if (dryRun !== "client") {
+    await kube.client.patch(t.resource, t.name, "json", plan.patch, {
+      namespace: kube.namespace,
+      fieldManager: FIELD_MANAGER,
+      dryRun: dryRun === "server",
+    });
+  }
+  process.stdout.write(`${label} rolled back${dryRunSuffix(dryRun)}\n`);
   return 0;
 }
 

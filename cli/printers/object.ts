@@ -26,7 +26,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** A list answer's items lack apiVersion/kind on some servers; kubectl always shows them. */
-function typed({ resource, object }: Printed): KubeObject {
+export function typed({ resource, object }: Printed): KubeObject {
   return {
     ...object,
     apiVersion: object.apiVersion ?? apiVersionOf(resource),
@@ -40,7 +40,22 @@ export function formatObjects(items: Printed[], format: ObjectFormat, asList: bo
   const doc = asList
     ? { apiVersion: "v1", items: items.map(typed), kind: "List", metadata: { resourceVersion: "" } }
     : typed(items[0]!);
+  return formatDocument(doc, format);
+}
+
+/** Any JSON value as kubectl prints a document: keys sorted, JSON indented by four, YAML 1.1. */
+export function formatDocument(doc: unknown, format: "yaml" | "json"): string {
   const sorted = sortKeys(doc);
   if (format === "json") return `${JSON.stringify(sorted, null, 4)}\n`;
   return stringify(sorted, { version: "1.1", indentSeq: false, lineWidth: 0 });
+}
+
+/**
+ * One watch event as kubectl's --output-watch-events prints it (Go marshalling a WatchEvent):
+ * compact JSON with "type" before "object", or YAML with every key sorted.
+ */
+export function formatWatchEvent(type: string, item: Printed, format: "yaml" | "json"): string {
+  const object = sortKeys(typed(item));
+  if (format === "json") return `${JSON.stringify({ type, object })}\n`;
+  return formatDocument({ object, type }, "yaml");
 }
