@@ -9,7 +9,10 @@ export function parseFlags<O extends Options>(argv: string[], options: O, allowP
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}. Run with --help to see the flags.`);
+    // Node's own words for an unknown flag suggest "--" (meant for positionals); say kubectl's instead.
+    const unknown = /^Unknown option '([^']+)'/.exec((err as Error).message);
+    const message = unknown ? `unknown flag: ${unknown[1]}` : (err as Error).message.replace(/\.$/, "");
+    throw new UsageError(`${message}. Run with --help to see the flags.`);
   }
 }
 

@@ -1,131 +1,37 @@
 // The k8ts kubectl-like verbs as a user runs them: the CLI as a process against a real API server
 // process on a real etcd, side by side with the real kubectl doing the same thing (same objects,
-// same tables). One API server for the whole file; each test works in its own namespace.
+// same tables). One API server for the whole file; each test works in its own namespace. Watching
+// (k8ts-cli-watch), how writes are sent (k8ts-cli-write-options: --dry-run, --cascade, --now) and
+// logs of several containers (k8ts-cli-logs) have their own files and servers.
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type Deployment, RESOURCES, type ReplicaSet } from "../api/index.js";
-import { RestClient } from "../client/index.js";
-import { type ApiServerProcess, startApiServerProcess } from "../testing/apiserver-process.js";
-import { type Daemon, K8TS_MAIN, kubectlBinary, run, startK8ts, waitFor } from "../testing/index.js";
+import type { Deployment, ReplicaSet } from "../api/index.js";
+import type { RestClient } from "../client/index.js";
+import { type Daemon, K8TS_MAIN, run, startK8ts, waitFor } from "../testing/index.js";
+import { type CliHarness, DEPLOY, fold, ok, POD, resource, startCliHarness } from "./cli-harness.js";
 import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
 
-let cluster: ApiServerProcess;
+let h: CliHarness;
 let dir: string;
 let kubeconfig: string;
 let client: RestClient;
-const resource = (kind: string) => RESOURCES.find((r) => r.kind === kind)!;
-
-const env = () => ({ ...process.env, KUBECONFIG: kubeconfig, HOME: dir, NO_COLOR: "1" });
-
-function k8ts(args: string[], opts: { input?: string; timeoutMs?: number } = {}) {
-  return run(process.execPath, [K8TS_MAIN, ...args], { env: env(), ...opts });
-}
-
-function kubectl(args: string[], opts: { input?: string } = {}) {
-  return run(kubectlBinary(), args, { env: { ...env(), KUBECACHEDIR: join(dir, "kubectl-cache") }, ...opts });
-}
-
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-/** Ages move while a test runs: compare tables with them blanked. */
-const noAges = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, "AGE");
-/** Ages of different widths shift later columns by a space: fold runs of spaces too. */
-const fold = (t: string) => noAges(t).replace(/ +/g, " ");
-
-const DEPLOY = (opts: {
-  image: string;
-  replicas: number;
-  tier?: boolean;
-  sidecar?: boolean;
-}) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web${opts.tier ? "\n    tier: frontend" : ""}
-spec:
-  replicas: ${opts.replicas}
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: ${opts.image}
-        env:
-        - name: COLOR
-          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}
-        ports:
-        - containerPort: 8080${opts.sidecar ? "\n      - name: side\n        image: busybox:1.36\n        command: [sleep, '3600']" : ""}
-`;
-
-const POD = (name: string, extra = "") => `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  labels:
-    app: ${name}
-spec:${extra}
-  containers:
-  - name: main
-    image: busybox:1.36
-    command: ["sleep", "3600"]
-    resources:
-      requests:
-        cpu: 100m
-        memory: 64Mi
-`;
-
-async function ok(p: Promise<{ code: number; stdout: string; stderr: string }>) {
-  const r = await p;
-  assert.equal(r.code, 0, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r;
-}
-
-/** A long-running command (a watch): its output so far, and a stop that kills it. */
-function watcher(bin: string, args: string[]) {
-  const child = spawn(bin, args, {
-    env: { ...env(), KUBECACHEDIR: join(dir, "kubectl-cache") },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    err += d.toString();
-  });
-  return { out: () => out, err: () => err, stop: () => child.kill("SIGKILL") };
-}
-
-async function namespace(name: string) {
-  await ok(k8ts(["create", "namespace", name]));
-}
+const env = () => h.env();
+const k8ts: CliHarness["k8ts"] = (args, opts) => h.k8ts(args, opts);
+const kubectl: CliHarness["kubectl"] = (args, opts) => h.kubectl(args, opts);
+const file = (name: string, text: string) => h.file(name, text);
+const namespace = (name: string) => h.namespace(name);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "k8ts-cli-"));
-  cluster = await startApiServerProcess(dir);
-  kubeconfig = cluster.kubeconfig;
-  client = new RestClient({ server: cluster.server });
+  h = await startCliHarness();
+  ({ dir, kubeconfig, client } = h);
 });
 
 after(async () => {
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await h?.stop();
 });
 
 describe("apply, get, create, delete", () => {
@@ -216,6 +122,8 @@ describe("apply, get, create, delete", () => {
       ["get", "pods", "-o", "json"],
       ["get", "all", "-o", "name"],
       ["get", "ns"],
+      ["get", "pods,deploy", "--no-headers"],
+      ["get", "pod", "p1", "nope", "--ignore-not-found"],
     ]) {
       const mine = await ok(k8ts([...args, "-n", "tables"]));
       const theirs = await ok(kubectl([...args, "-n", "tables"]));
@@ -223,6 +131,13 @@ describe("apply, get, create, delete", () => {
     }
     const none = await ok(k8ts(["get", "pods", "-l", "app=nothing", "-n", "tables"]));
     assert.equal(none.stderr, "No resources found in tables namespace.\n");
+    for (const args of [
+      ["get", "pod", "nope"],
+      ["get", "pods", "-l", "app=nothing"],
+    ]) {
+      const quiet = await ok(k8ts([...args, "--ignore-not-found", "-n", "tables"]));
+      assert.equal(quiet.stderr + quiet.stdout, "", args.join(" "));
+    }
   });
 
   test("get -w prints the table, then a row for each change", async () => {
@@ -248,129 +163,6 @@ describe("apply, get, create, delete", () => {
     }
   });
 
-  test("get -w -o yaml|json|name and --output-watch-events print what kubectl's watch prints", async () => {
-    await namespace("watch-objects");
-    await ok(k8ts(["apply", "-n", "watch-objects", "-f", file("wo.yaml", POD("o1"))]));
-    const variants = [
-      ["-o", "yaml"],
-      ["-o", "json"],
-      ["-o", "name", "--output-watch-events"],
-      ["-o", "yaml", "--output-watch-events"],
-      ["--output-watch-events"],
-    ];
-    const pairs = variants.map((v) => {
-      const args = ["get", "pods", "-w", "-n", "watch-objects", ...v];
-      return {
-        args,
-        mine: watcher(process.execPath, [K8TS_MAIN, ...args]),
-        theirs: watcher(kubectlBinary(), args),
-      };
-    });
-    // Four changes in all: o1 listed (ADDED), o1 labelled, o2 created, o2 deleted (no node: at once).
-    const count = (v: string[], out: string) =>
-      v.includes("json") && !v.includes("--output-watch-events")
-        ? (out.match(/^\{$/gm) ?? []).length
-        : v.includes("yaml")
-          ? out.split(/^---$/m).filter((d) => d.trim()).length
-          : out.split("\n").filter((l) => l && !l.startsWith("EVENT")).length;
-    try {
-      for (const p of pairs)
-        await waitFor(() => count(p.args, p.mine.out()) >= 1 && count(p.args, p.theirs.out()) >= 1, {
-          timeoutMs: 30_000,
-          what: `the first object from both watches of ${p.args.join(" ")}:\n${p.mine.out()}${p.mine.err()}\n---\n${p.theirs.out()}${p.theirs.err()}`,
-        });
-      await ok(k8ts(["label", "pod", "o1", "seen=yes", "-n", "watch-objects"]));
-      await ok(k8ts(["apply", "-n", "watch-objects", "-f", file("wo2.yaml", POD("o2"))]));
-      await ok(k8ts(["delete", "pod", "o2", "-n", "watch-objects"]));
-      for (const p of pairs) {
-        const same = () => fold(p.mine.out()) === fold(p.theirs.out()) && count(p.args, p.mine.out()) === 4;
-        await waitFor(same, { timeoutMs: 20_000, what: `the same four changes` }).catch(() => {
-          assert.equal(fold(p.mine.out()), fold(p.theirs.out()), p.args.join(" "));
-          assert.equal(count(p.args, p.mine.out()), 4, p.mine.out());
-        });
-      }
-      assert.match(pairs[2]!.mine.out(), /^pod\/o1\npod\/o1\npod\/o2\npod\/o2\n$/);
-      assert.match(pairs[3]!.mine.out(), /^type: DELETED$/m);
-      assert.match(pairs[4]!.mine.out(), /^EVENT\s+NAME\s+READY.*\nADDED\s+o1 .*\nMODIFIED\s+o1 /);
-    } finally {
-      for (const p of pairs) {
-        p.mine.stop();
-        p.theirs.stop();
-      }
-    }
-  });
-
-  test("get --watch-only prints changes only, from the moment it listed", async () => {
-    await namespace("watch-only");
-    await ok(k8ts(["apply", "-n", "watch-only", "-f", file("wl.yaml", POD("wo"))]));
-    const before = await client.get(resource("Pod"), "wo", { namespace: "watch-only" });
-    const w = watcher(process.execPath, [
-      K8TS_MAIN,
-      ...["get", "pod", "wo", "--watch-only", "-o", "json", "--output-watch-events", "-n", "watch-only"],
-    ]);
-    try {
-      // Until it has listed, a change is part of what it does not print: change until one shows.
-      let n = 0;
-      await waitFor(
-        async () => {
-          await ok(k8ts(["annotate", "pod", "wo", `n=${++n}`, "--overwrite", "-n", "watch-only"]));
-          return w.out().includes("\n");
-        },
-        { timeoutMs: 30_000, intervalMs: 200, what: `a change from the watch:\n${w.out()}${w.err()}` },
-      );
-      const events = w
-        .out()
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as { type: string; object: { metadata: { resourceVersion: string } } });
-      for (const e of events) {
-        assert.equal(e.type, "MODIFIED");
-        assert.ok(Number(e.object.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
-      }
-    } finally {
-      w.stop();
-    }
-  });
-
-  test("get -w with several types: the tables of `get a,b`, then each change under its own type", async () => {
-    await namespace("watch-types");
-    await ok(
-      k8ts([
-        "apply",
-        "-n",
-        "watch-types",
-        "-f",
-        file("wt.yaml", `${POD("m1")}---\n${DEPLOY({ image: "busybox:1.36", replicas: 1 })}`),
-      ]),
-    );
-    const theirs = await ok(kubectl(["get", "pods,deploy", "-n", "watch-types"]));
-    const refused = await kubectl(["get", "pods,deploy", "-w", "-n", "watch-types"]);
-    assert.notEqual(refused.code, 0, "kubectl watches one type only; k8ts goes further");
-    const w = watcher(process.execPath, [K8TS_MAIN, "get", "pods,deploy", "-w", "-n", "watch-types"]);
-    try {
-      await waitFor(() => w.out().includes("deployment.apps/web"), {
-        timeoutMs: 30_000,
-        what: `the first tables:\n${w.out()}${w.err()}`,
-      });
-      assert.equal(fold(w.out()), fold(theirs.stdout));
-      await ok(k8ts(["scale", "deploy/web", "--replicas=3", "-n", "watch-types"]));
-      await ok(k8ts(["apply", "-n", "watch-types", "-f", file("wt2.yaml", POD("m2"))]));
-      const lines = () => w.out().split("\n");
-      await waitFor(() => lines().some((l) => l.startsWith("pod/m2 ")), { what: `m2:\n${w.out()}` });
-      await waitFor(() => lines().filter((l) => l.startsWith("deployment.apps/web ")).length === 2, {
-        what: `the scaled deployment:\n${w.out()}`,
-      });
-      // Each change keeps its own type's columns: the deployment's READY column, the pod's STATUS.
-      const deployHeader = lines().find((l) => l.startsWith("NAME") && l.includes("UP-TO-DATE"))!;
-      const scaled = lines().filter((l) => l.startsWith("deployment.apps/web "))[1]!;
-      assert.equal(scaled.indexOf("0/3"), deployHeader.indexOf("READY"));
-      assert.match(lines().find((l) => l.startsWith("pod/m2 "))!, /^pod\/m2\s+0\/1\s+Pending\s+0\s+\d+s$/);
-      assert.equal(w.out().match(/^NAME /gm)?.length, 2, "one header per type");
-    } finally {
-      w.stop();
-    }
-  });
-
   test("errors: kubectl's words on stderr and a non-zero exit", async () => {
     const missing = await k8ts(["get", "pod", "nope"]);
     assert.equal(missing.code, 1);
@@ -384,6 +176,9 @@ describe("apply, get, create, delete", () => {
       dup.stderr,
       /Error from server \(AlreadyExists\): error when creating ".*dup.yaml": pods "dup" already exists/,
     );
+    const flag = await k8ts(["get", "pods", "--sort-by=.metadata.name"]);
+    assert.equal(flag.code, 1);
+    assert.equal(flag.stderr, "k8ts: unknown flag: --sort-by. Run with --help to see the flags.\n");
     const type = await k8ts(["get", "widgets"]);
     assert.equal(type.code, 1);
     assert.match(type.stderr, /doesn't have a resource type "widgets"/);
@@ -543,47 +338,6 @@ describe("describe, logs and exec against a pod on a (stand-in) node", () => {
     const e = await k8ts(["logs", "nowhere", "-n", "on-node"]);
     assert.equal(e.code, 1);
     assert.match(e.stderr, /^Error from server \(BadRequest\): .*does not have a host assigned/m);
-  });
-
-  test("logs --all-containers, -l, --prefix and -f of several pods print what kubectl prints", async () => {
-    const withInit = POD(
-      "li",
-      "\n  nodeName: agent-node\n  initContainers:\n  - name: setup\n    image: busybox:1.36",
-    );
-    await ok(k8ts(["apply", "-n", "on-node", "-f", file("li.yaml", withInit)]));
-    const both = "app in (lp,li)";
-    for (const args of [
-      ["logs", "lp", "--all-containers"],
-      ["logs", "li", "--all-containers", "--prefix"],
-      ["logs", "li"],
-      ["logs", "-l", both, "--prefix"],
-      ["logs", "-l", both, "--all-containers", "--prefix", "--tail=2"],
-      ["logs", "-l", "app=nothing"],
-    ]) {
-      const mine = await ok(k8ts([...args, "-n", "on-node"]));
-      const theirs = await ok(kubectl([...args, "-n", "on-node"]));
-      assert.equal(mine.stdout, theirs.stdout, args.join(" "));
-      assert.equal(mine.stderr, theirs.stderr, args.join(" "));
-    }
-    const asked = (container: string, query: string) =>
-      agent.requests.some((p) => p.startsWith(`/containerLogs/on-node/${container}?`) && p.includes(query));
-    assert.ok(asked("li/setup", ""), "the init container's log was asked for");
-    assert.ok(asked("li/main", "tailLines=10"), "-l defaults to the last 10 lines");
-    // Followed side by side: the same lines, in whatever order the streams delivered them.
-    const follow = ["logs", "-l", both, "-f", "--prefix", "-c", "main", "-n", "on-node"];
-    const sorted = (s: string) => s.split("\n").sort().join("\n");
-    const f = await ok(k8ts(follow));
-    assert.equal(sorted(f.stdout), sorted((await ok(kubectl(follow))).stdout));
-    assert.match(f.stdout, /^\[pod\/li\/main\] line one$/m);
-    const tooMany = [...follow, "--all-containers", "--max-log-requests=2"].filter(
-      (a) => a !== "-c" && a !== "main",
-    );
-    const refused = await k8ts(tooMany);
-    assert.equal(refused.code, 1);
-    assert.equal(refused.stderr, `${(await kubectl(tooMany)).stderr.split("\n")[0]}\n`);
-    const both2 = await k8ts(["logs", "lp", "-l", "app=lp", "-n", "on-node"]);
-    assert.equal(both2.code, 1);
-    assert.match(both2.stderr, /only a selector \(-l\) or a POD name is allowed/);
   });
 
   test("exec: output, the command's exit code, stdin", async () => {
@@ -844,83 +598,6 @@ describe("cordon, uncordon, drain", () => {
   });
 });
 
-describe("--dry-run", () => {
-  test("client and server dry runs say what kubectl says and change nothing at all", async () => {
-    await namespace("dry");
-    const f = (name: string, text: string) => file(`dry-${name}.yaml`, text);
-    const dr1 = f("dr1", POD("dr1"));
-    const web = f("web", DEPLOY({ image: "busybox:1.36", replicas: 1 }));
-    await ok(k8ts(["apply", "-n", "dry", "-f", dr1, "-f", web]));
-    const NAMESPACES = resource("Namespace");
-    // etcd's revision: any write anywhere in the cluster moves it.
-    const revision = async () => (await client.list(NAMESPACES, { limit: 1 })).metadata.resourceVersion;
-    const before = await revision();
-    const dr2 = f("dr2", POD("dr2"));
-    const web5 = f("web5", DEPLOY({ image: "busybox:1.37", replicas: 5 }));
-    for (const mode of ["client", "server"]) {
-      const said = mode === "client" ? "(dry run)" : "(server dry run)";
-      const same = [
-        [["apply", "-f", dr2], `pod/dr2 created ${said}`],
-        [["apply", "-f", web5], `deployment.apps/web configured ${said}`],
-        [["create", "-f", dr2], `pod/dr2 created ${said}`],
-        [["create", "namespace", "dry-ns"], `namespace/dry-ns created ${said}`],
-        [["scale", "deploy/web", "--replicas=4"], `deployment.apps/web scaled ${said}`],
-        [["label", "pod", "dr1", "tier=fe"], `pod/dr1 labeled ${said}`],
-        [["label", "pod", "dr1", "app-"], `pod/dr1 unlabeled ${said}`],
-        [["annotate", "pod/dr1", "note=x"], `pod/dr1 annotated ${said}`],
-      ] as const;
-      // kubectl sends a DELETE's dryRun inside DeleteOptions, where this API server does not read
-      // it yet (it reads the query, which k8ts sends): only the client mode is compared for delete.
-      const deletes = [
-        [["delete", "pod", "dr1"], `pod "dr1" deleted ${said}`],
-        [["delete", "pods", "-l", "app=dr1"], `pod "dr1" deleted ${said}`],
-        [["delete", "-f", web], `deployment.apps "web" deleted ${said}`],
-      ] as const;
-      for (const [args, line] of [...same, ...(mode === "client" ? deletes : [])]) {
-        const full = [...args, "-n", "dry", `--dry-run=${mode}`];
-        const mine = await ok(k8ts(full));
-        assert.equal(mine.stdout, `${line}\n`, full.join(" "));
-        assert.equal(mine.stdout, (await ok(kubectl(full))).stdout, full.join(" "));
-      }
-      if (mode === "server") {
-        for (const [args, line] of deletes) {
-          const mine = await ok(k8ts([...args, "-n", "dry", "--dry-run=server"]));
-          assert.equal(mine.stdout, `${line}\n`);
-        }
-      }
-      // Where k8ts says more than kubectl's "configured (dry run)": nothing to change.
-      assert.equal(
-        (await ok(k8ts(["apply", "-f", dr1, "-n", "dry", `--dry-run=${mode}`]))).stdout,
-        `pod/dr1 unchanged ${said}\n`,
-      );
-    }
-    // A dry run still fails where the real thing would.
-    const stale = await k8ts([
-      "scale",
-      "deploy/web",
-      "--replicas=2",
-      "--current-replicas=3",
-      "-n",
-      "dry",
-      "--dry-run=client",
-    ]);
-    assert.equal(stale.code, 1);
-    assert.match(stale.stderr, /Expected replicas to be 3, was 1/);
-    const invalid = await k8ts(["create", "-f", f("bad", POD("Bad_Name")), "-n", "dry", "--dry-run=server"]);
-    assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /is invalid/);
-    const bad = await k8ts(["apply", "-f", dr1, "--dry-run=maybe"]);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /Invalid dry-run value \(maybe\). Must be "none", "server", or "client"./);
-
-    assert.equal(await revision(), before, "a dry run wrote to the cluster");
-    assert.equal((await ok(k8ts(["get", "pods", "-n", "dry", "-o", "name"]))).stdout, "pod/dr1\n");
-    const d = await client.get<Deployment>(resource("Deployment"), "web", { namespace: "dry" });
-    assert.equal(d.spec?.replicas, 1);
-    assert.equal((await k8ts(["get", "ns", "dry-ns"])).code, 1);
-  });
-});
-
 describe("label, annotate, api-resources, version, config view", () => {
   test("label and annotate: set, refuse to overwrite, overwrite, remove; selectable afterwards", async () => {
     await namespace("labels");
@@ -947,6 +624,10 @@ describe("label, annotate, api-resources, version, config view", () => {
     assert.equal(mine.stdout, (await ok(kubectl(["api-resources"]))).stdout);
     const v = await ok(k8ts(["version"]));
     assert.match(v.stdout, /^Client Version: v\d+\.\d+\.\d+ \(k8ts\)\nServer Version: v1\.\d+/);
+    const json = JSON.parse((await ok(k8ts(["version", "-o", "json"]))).stdout);
+    const theirs = JSON.parse((await ok(kubectl(["version", "-o", "json"]))).stdout);
+    assert.match(json.clientVersion.gitVersion, /^v\d+\.\d+\.\d+$/);
+    assert.deepEqual(json.serverVersion, theirs.serverVersion);
     const withToken = file(
       "token-kubeconfig",
       `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:1"}\nusers:\n- name: u\n  user: {token: s3cret}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,

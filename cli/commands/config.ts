@@ -17,7 +17,12 @@ Flags:
   --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, { minify: { type: "boolean" }, raw: { type: "boolean" } });
-    if (args[0] !== "view" || args.length !== 1) throw new UsageError("k8ts config view [--minify] [--raw]");
+    if (args[0] !== "view" || args.length !== 1) {
+      const what = args[0] ? `"config ${args[0]}" is not supported` : "config needs a subcommand";
+      throw new UsageError(
+        `${what}: k8ts offers \`k8ts config view [--minify] [--raw]\`; use kubectl for the other config subcommands`,
+      );
+    }
     return runReporting(async () =>
       configView({
         kubeconfig: flags.kubeconfig,

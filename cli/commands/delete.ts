@@ -19,6 +19,16 @@ const OPTIONS = {
   force: { type: "boolean" },
   "ignore-not-found": { type: "boolean" },
   "dry-run": { type: "string" },
+  cascade: { type: "string" },
+  now: { type: "boolean" },
+} as const;
+
+const CASCADE = {
+  background: "Background",
+  true: "Background",
+  foreground: "Foreground",
+  orphan: "Orphan",
+  false: "Orphan",
 } as const;
 
 export const command: Command = {
@@ -32,7 +42,10 @@ Flags:
       --wait=false            return once the server accepted the deletion (default: wait until gone)
       --timeout DURATION      give up waiting after this long (default: no limit)
       --grace-period SECONDS  time for pods to stop (default: the pod's terminationGracePeriodSeconds)
+      --now                   a grace period of 1 second (stop at once, but through the node)
       --force                 remove at once (grace period 0), without waiting for the node
+      --cascade MODE          background (default): dependents go after; foreground: before;
+                              orphan: dependents stay, without their owner
       --ignore-not-found      missing objects are not an error
 ${DRY_RUN_USAGE}
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
@@ -48,7 +61,15 @@ ${DRY_RUN_USAGE}
       );
     }
     const dryRun = dryRunFlag(flags["dry-run"]);
-    const grace = flags["grace-period"];
+    const mode = flags.cascade ?? "background";
+    if (!Object.hasOwn(CASCADE, mode))
+      throw new UsageError(
+        `invalid cascade value (${mode}). Must be "background", "foreground", or "orphan".`,
+      );
+    const cascade = CASCADE[mode as keyof typeof CASCADE];
+    if (flags.now && flags["grace-period"] !== undefined)
+      throw new UsageError("--now and --grace-period cannot be specified together");
+    const grace = flags.now ? "1" : flags["grace-period"];
     const gracePeriodSeconds = grace === undefined || grace === "-1" ? undefined : Number(grace);
     if (
       gracePeriodSeconds !== undefined &&
@@ -76,6 +97,7 @@ ${DRY_RUN_USAGE}
         force: flags.force ?? false,
         ignoreNotFound: flags["ignore-not-found"] ?? false,
         dryRun,
+        propagationPolicy: cascade,
       });
     });
   },

@@ -17,6 +17,8 @@ const OPTIONS = {
   "watch-only": { type: "boolean" },
   "output-watch-events": { type: "boolean" },
   "show-labels": { type: "boolean" },
+  "no-headers": { type: "boolean" },
+  "ignore-not-found": { type: "boolean" },
 } as const;
 
 const OUTPUTS: readonly GetOutput[] = ["wide", "yaml", "json", "name"];
@@ -40,6 +42,8 @@ Flags:
       --watch-only                   print the changes only, not the objects there now
       --output-watch-events          with -w: say ADDED, MODIFIED or DELETED with each change
       --show-labels                  a LABELS column
+      --no-headers                   rows only
+      --ignore-not-found             a missing named object is not an error
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);
@@ -65,6 +69,8 @@ Flags:
           watchOnly: flags["watch-only"] ?? false,
           outputWatchEvents: flags["output-watch-events"] ?? false,
           showLabels: flags["show-labels"] ?? false,
+          noHeaders: flags["no-headers"] ?? false,
+          ignoreNotFound: flags["ignore-not-found"] ?? false,
         },
         stop.signal,
       );

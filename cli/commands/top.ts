@@ -19,7 +19,12 @@ Flags:
   run(argv) {
     const { flags, args } = parseVerb(argv, { selector: { type: "string", short: "l" } });
     const [what, ...names] = args;
-    if (!["nodes", "node", "no"].includes(what ?? "")) throw new UsageError("k8ts top nodes [NODE...]");
+    if (!["nodes", "node", "no"].includes(what ?? "")) {
+      // No metrics pipeline: what there is to show is the nodes' requested share of allocatable.
+      throw new UsageError(
+        `top shows nodes only (requests against allocatable, there is no metrics server): k8ts top nodes [NODE...]`,
+      );
+    }
     return runReporting(() => topNodes(connect(flags), names, flags.selector));
   },
 };

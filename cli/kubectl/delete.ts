@@ -1,4 +1,5 @@
-// `k8ts delete`: one DELETE per object (background propagation, as kubectl sends), then — unless
+// `k8ts delete`: one DELETE per object (background propagation unless --cascade says otherwise,
+// as kubectl sends), then — unless
 // --wait=false — wait until each is really gone (graceful pod termination, finalizers), showing
 // what is still pending on a terminal. A dry run never waits: --dry-run=server sends the DELETEs
 // with dryRun=All, --dry-run=client sends nothing (named objects are not even looked up, as in kubectl).
@@ -26,6 +27,8 @@ export interface DeleteFlags {
   force: boolean;
   ignoreNotFound: boolean;
   dryRun: DryRun;
+  /** --cascade: background (kubectl's default), foreground or orphan. */
+  propagationPolicy: "Background" | "Foreground" | "Orphan";
 }
 
 /** Names given on the command line, or everything matching -l / --all. */
@@ -49,7 +52,10 @@ export async function targetsOf(
 
 function deleteOptions(flags: DeleteFlags): DeleteOptions {
   const grace = flags.force ? 0 : flags.gracePeriodSeconds;
-  return { propagationPolicy: "Background", ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) };
+  return {
+    propagationPolicy: flags.propagationPolicy,
+    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+  };
 }
 
 const isStatus = (x: KubeObject | Status): x is Status => (x as Status).kind === "Status";

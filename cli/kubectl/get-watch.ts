@@ -89,7 +89,8 @@ interface TypeColumns {
 async function watchTables(kube: Kube, opts: GetOptions, signal: AbortSignal): Promise<number> {
   const several = opts.selections.length > 1;
   const withEvents = (first: string, cells: string[]) => (opts.outputWatchEvents ? [first, ...cells] : cells);
-  const header = (c: TypeColumns) => withEvents("EVENT", headerCells(c.defs, c.topts));
+  const header = (c: TypeColumns) =>
+    opts.noHeaders ? [] : [withEvents("EVENT", headerCells(c.defs, c.topts))];
   // kubectl pads the event type to eight ("ADDED   "), so the column is as wide as MODIFIED.
   const line = (c: TypeColumns, type: WatchEventType, row: TableRow) =>
     withEvents(type.padEnd(8), rowCells(row, c.defs, c.topts));
@@ -112,12 +113,12 @@ async function watchTables(kube: Kube, opts: GetOptions, signal: AbortSignal): P
     from.push({ stream, version: table.metadata?.resourceVersion });
     const rows = table.rows.filter((r) => wanted(stream, rowMetadata(r)?.name));
     if (opts.watchOnly || rows.length === 0) continue;
-    const block = [header(c), ...rows.map((r) => line(c, "ADDED", r))];
+    const block = [...header(c), ...rows.map((r) => line(c, "ADDED", r))];
     c.widths = columnWidths(block);
     blocks.push(formatColumns(block, c.widths));
   }
   // The first tables go out together, as `get a,b` prints them: a blank line between types.
-  process.stdout.write(blocks.join("\n"));
+  process.stdout.write(blocks.join(opts.noHeaders ? "" : "\n"));
   let printedAny = blocks.length > 0;
   await watchAll<KubeObject>(
     kube,
@@ -134,9 +135,10 @@ async function watchTables(kube: Kube, opts: GetOptions, signal: AbortSignal): P
       if (rows.length === 0) return;
       if (c.widths === undefined) {
         // This type's first lines: its header first (after a blank line when another type's came before).
-        const block = [header(c), ...rows];
+        const block = [...header(c), ...rows];
         c.widths = columnWidths(block);
-        process.stdout.write(`${several && printedAny ? "\n" : ""}${formatColumns(block, c.widths)}`);
+        const gap = several && printedAny && !opts.noHeaders ? "\n" : "";
+        process.stdout.write(`${gap}${formatColumns(block, c.widths)}`);
       } else {
         process.stdout.write(rows.map((r) => `${formatRow(r, c.widths!)}\n`).join(""));
       }
@@ -196,7 +198,7 @@ async function watchAsObjects(
 }
 
 export async function watchObjects(kube: Kube, opts: GetOptions, signal: AbortSignal): Promise<number> {
-  await requireNamed(kube, opts.selections);
+  if (!opts.ignoreNotFound) await requireNamed(kube, opts.selections);
   if (opts.output === "table" || opts.output === "wide") return watchTables(kube, opts, signal);
   return watchAsObjects(kube, opts, opts.output, signal);
 }

@@ -27,6 +27,10 @@ export interface GetOptions {
   /** --output-watch-events: say ADDED, MODIFIED or DELETED with each change. */
   outputWatchEvents: boolean;
   showLabels: boolean;
+  /** --no-headers: rows only (and no blank line between types, as kubectl). */
+  noHeaders: boolean;
+  /** --ignore-not-found: a missing named object is not an error, and nothing found says nothing. */
+  ignoreNotFound: boolean;
 }
 
 function noResources(kube: Kube, all: boolean): string {
@@ -55,16 +59,18 @@ async function printTables(kube: Kube, opts: GetOptions): Promise<number> {
           table = table ? { ...table, rows: [...table.rows, ...one.rows] } : one;
         } catch (err) {
           if (!isNotFound(err)) throw err;
-          code = reportError(err);
+          if (!opts.ignoreNotFound) code = reportError(err);
         }
       }
     }
     if (!table || table.rows.length === 0) continue;
     printed += table.rows.length;
-    blocks.push(formatColumns(tableCells(table, topts)));
+    const cells = tableCells(table, topts);
+    blocks.push(formatColumns(opts.noHeaders ? cells.slice(1) : cells));
   }
-  process.stdout.write(blocks.join("\n"));
-  if (printed === 0 && code === 0) process.stderr.write(noResources(kube, opts.allNamespaces));
+  process.stdout.write(blocks.join(opts.noHeaders ? "" : "\n"));
+  if (printed === 0 && code === 0 && !opts.ignoreNotFound)
+    process.stderr.write(noResources(kube, opts.allNamespaces));
   return code;
 }
 
@@ -91,13 +97,13 @@ async function printObjects(kube: Kube, opts: GetOptions, format: ObjectFormat):
         });
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        code = reportError(err);
+        if (!opts.ignoreNotFound) code = reportError(err);
       }
     }
   }
   if (items.length === 0 && single) return code;
   if (items.length === 0 && format === "name") {
-    if (code === 0) process.stderr.write(noResources(kube, opts.allNamespaces));
+    if (code === 0 && !opts.ignoreNotFound) process.stderr.write(noResources(kube, opts.allNamespaces));
     return code;
   }
   process.stdout.write(formatObjects(items, format, !single));
