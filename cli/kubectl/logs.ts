@@ -3,6 +3,7 @@
 // ephemeral, in that order), -l for every matching pod, --prefix to say whose line it is
 // (`[pod/NAME/CONTAINER] `). Several logs print one after another, or, with -f, side by side
 // (whole lines, at most --max-log-requests streams) until they end or Ctrl-C, as kubectl does.
+// One after another means pod by pod in list order: kubectl's order changes from run to run.
 
 import type { Pod } from "../../api/index.js";
 import { resourcePath } from "../../client/index.js";
