@@ -229,6 +229,33 @@ describe("create", () => {
     assert.equal(r.status, 201);
     assert.equal((await call("GET", "/api/v1/namespaces/default/pods/dry")).status, 404);
   });
+
+  test("a dry-run create of a taken name is 409 AlreadyExists, as the real create would be", async () => {
+    assert.equal((await call("POST", "/api/v1/namespaces/default/pods", pod("dry-taken"))).status, 201);
+    const r = await call("POST", "/api/v1/namespaces/default/pods?dryRun=All", pod("dry-taken"));
+    assert.equal(r.status, 409);
+    assert.equal(r.body.reason, "AlreadyExists");
+  });
+
+  test("a delete with dryRun in its DeleteOptions body (as kubectl sends it) deletes nothing", async () => {
+    assert.equal((await call("POST", "/api/v1/namespaces/default/pods", pod("dry-del"))).status, 201);
+    const r = await call("DELETE", "/api/v1/namespaces/default/pods/dry-del", {
+      kind: "DeleteOptions",
+      apiVersion: "v1",
+      dryRun: ["All"],
+      gracePeriodSeconds: 0,
+    });
+    assert.equal(r.status, 200);
+    const got = await call("GET", "/api/v1/namespaces/default/pods/dry-del");
+    assert.equal(got.status, 200, "the pod is still there");
+    assert.equal(got.body.metadata.deletionTimestamp, undefined, "and not marked for deletion");
+    const bad = await call("DELETE", "/api/v1/namespaces/default/pods/dry-del", {
+      kind: "DeleteOptions",
+      apiVersion: "v1",
+      dryRun: ["Some"],
+    });
+    assert.equal(bad.status, 400);
+  });
 });
 
 describe("update, status and generation", () => {

@@ -8,6 +8,7 @@ import type { DeleteOptions, KubeObject, StatusCause } from "../api/meta.js";
 import { type ResourceType, resourceFor } from "../api/resources.js";
 import {
   ApiError,
+  alreadyExists,
   badRequest,
   conflict,
   forbidden,
@@ -82,7 +83,13 @@ export class Registry {
     const obj = prepareForCreate(r, body, this.clock());
     applyDefaults(r.kind, obj);
     this.check(r, obj, validateCreate(r.kind, obj));
-    if (o.dryRun) return finish(r, obj);
+    if (o.dryRun) {
+      // A dry run answers as the real create would, including AlreadyExists for a taken name.
+      if (await this.storage.get(r, obj.metadata.namespace, obj.metadata.name!)) {
+        throw alreadyExists(r, obj.metadata.name!);
+      }
+      return finish(r, obj);
+    }
     return finish(r, await this.storage.create(r, obj, ttlFor(r)));
   }
 

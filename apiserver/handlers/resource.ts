@@ -66,8 +66,9 @@ export async function handleResource(ctx: ResourceContext): Promise<void> {
   }
 }
 
-function dryRun(q: URLSearchParams): boolean {
-  const v = q.getAll("dryRun");
+/** dryRun=All on the URL, or (deletes and evictions) in the DeleteOptions body, as kubectl sends it. */
+function dryRun(q: URLSearchParams, opts?: DeleteOptions): boolean {
+  const v = [...q.getAll("dryRun"), ...(opts?.dryRun ?? [])];
   if (v.length === 0) return false;
   for (const x of v) if (x !== "All") throw badRequest(`dryRun must be "All", got "${x}"`);
   return true;
@@ -134,7 +135,7 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
       return handlePatch(ctx, undefined);
     case "delete": {
       const opts = deleteOptions(ctx);
-      const obj = await registry.delete(r, ns, info.name!, opts, { dryRun: dryRun(q) });
+      const obj = await registry.delete(r, ns, info.name!, opts, { dryRun: dryRun(q, opts) });
       return sendObject(res, 200, r, obj, fmt);
     }
     case "deletecollection": {
@@ -144,7 +145,9 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
       for (const o of page.items) {
         try {
           gone.push(
-            await registry.delete(r, o.metadata.namespace, o.metadata.name!, opts, { dryRun: dryRun(q) }),
+            await registry.delete(r, o.metadata.namespace, o.metadata.name!, opts, {
+              dryRun: dryRun(q, opts),
+            }),
           );
         } catch (err) {
           if (!(err instanceof ApiError && err.code === 404)) throw err;
@@ -391,8 +394,9 @@ async function handleEviction(ctx: ResourceContext): Promise<void> {
   if (doc?.metadata?.name && doc.metadata.name !== info.name)
     throw badRequest("the name in the Eviction does not match the pod");
   // No PodDisruptionBudgets exist in k8ts yet, so every eviction is allowed (a graceful delete).
-  await registry.delete(info.resource, info.namespace, info.name!, doc?.deleteOptions ?? {}, {
-    dryRun: dryRun(ctx.query),
+  const opts = doc?.deleteOptions ?? {};
+  await registry.delete(info.resource, info.namespace, info.name!, opts, {
+    dryRun: dryRun(ctx.query, opts),
   });
   const ok: Status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
   sendJson(res, 201, ok);
