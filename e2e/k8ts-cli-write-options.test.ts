@@ -43,8 +43,7 @@ describe("--dry-run", () => {
         [["label", "pod", "dr1", "app-"], `pod/dr1 unlabeled ${said}`],
         [["annotate", "pod/dr1", "note=x"], `pod/dr1 annotated ${said}`],
       ] as const;
-      // kubectl sends a DELETE's dryRun inside DeleteOptions, where this API server does not read
-      // it yet (it reads the query, which k8ts sends): only the client mode is compared for delete.
+      // kubectl sends a DELETE's dryRun inside DeleteOptions, k8ts on the query: both are honoured.
       const deletes = [
         [["delete", "pod", "dr1"], `pod "dr1" deleted ${said}`],
         [["delete", "pods", "-l", "app=dr1"], `pod "dr1" deleted ${said}`],
@@ -52,12 +51,7 @@ describe("--dry-run", () => {
       ] as const;
       for (const [args, line] of [...same, ...deletes]) {
         const full = [...args, "-n", "dry", `--dry-run=${mode}`];
-        const compare = mode === "client" || !deletes.some(([d]) => d === args);
-        checks.push({
-          run: () => h.k8ts(full),
-          expect: `${line}\n`,
-          theirs: compare ? () => h.kubectl(full) : undefined,
-        });
+        checks.push({ run: () => h.k8ts(full), expect: `${line}\n`, theirs: () => h.kubectl(full) });
       }
       // Where k8ts says more than kubectl's "configured (dry run)": nothing to change.
       checks.push({
