@@ -292,6 +292,12 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       ]),
     );
     const droppedEvents = Number(/^scheduler_dropped_events (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
+    // Filter + score per decision, as the scheduler times it (wall time inside the process).
+    const algo = (what: string) =>
+      Number(
+        new RegExp(`^scheduler_scheduling_algorithm_duration_seconds_${what} (\\S+)`, "m").exec(metrics)?.[1],
+      );
+    const algorithmMsPerDecision = Math.round((algo("sum") / algo("count")) * 1e5) / 100;
 
     // Where the machine's time went (2 cores are shared by all of them).
     const cpu = {
@@ -324,6 +330,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       },
       schedulerCpuMsPerPod:
         cpu.scheduler === undefined ? null : Math.round((cpu.scheduler * 1000 * 100) / PODS) / 100,
+      schedulerAlgorithmMsPerDecision: algorithmMsPerDecision,
       schedulerAttempts: attempts,
       eventsDropped: droppedEvents,
       schedulerWarnings: [
