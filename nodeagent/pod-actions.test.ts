@@ -124,9 +124,15 @@ const cases: Case[] = [
     want: { start: ["main"] },
   },
   {
-    name: "failed init with restartPolicy Always: retried after the backoff",
+    name: "failed init with restartPolicy Always: a first failure is retried at once",
     pod: pod({ inits: ["i1"] }),
     observed: observed([sandbox()], [exited("i1", 1)]),
+    want: { initToStart: "i1", backoff: [], start: [] },
+  },
+  {
+    name: "failed init with restartPolicy Always: a second failure is retried after the backoff",
+    pod: pod({ inits: ["i1"] }),
+    observed: observed([sandbox()], [exited("i1", 1, { backoffStep: 1, restartCount: 1 })]),
     want: { backoff: [["i1", 10_000]], requeueAfterMs: 9_000, start: [] },
   },
   {
@@ -181,22 +187,31 @@ const cases: Case[] = [
     want: { killPod: false, createSandbox: false, start: [], kill: [], backoff: [] },
   },
   {
-    name: "first exit under Always: restart after 10 s",
+    name: "first exit under Always: restarted at once, as the kubelet does",
     pod: pod(),
     observed: observed([sandbox()], [exited("main", 1)]),
+    want: { start: ["main"], restartCount: 1, backoffStep: 1, backoff: [] },
+  },
+  {
+    name: "second exit under Always: restart after 10 s",
+    pod: pod(),
+    observed: observed([sandbox()], [exited("main", 1, { backoffStep: 1, restartCount: 1 })]),
     want: { backoff: [["main", 10_000]], requeueAfterMs: 9_000, start: [] },
   },
   {
     name: "backoff over: restart with the next count and step",
     pod: pod(),
-    observed: observed([sandbox()], [exited("main", 1, { finishedAt: NOW - 10_000 })]),
-    want: { start: ["main"], restartCount: 1, backoffStep: 1, backoff: [] },
+    observed: observed(
+      [sandbox()],
+      [exited("main", 1, { backoffStep: 1, restartCount: 1, finishedAt: NOW - 10_000 })],
+    ),
+    want: { start: ["main"], restartCount: 2, backoffStep: 2, backoff: [] },
   },
   {
-    name: "fourth crash in a row waits 80 s",
+    name: "fourth crash in a row waits 40 s (0, 10, 20, 40)",
     pod: pod(),
     observed: observed([sandbox()], [exited("main", 2, { backoffStep: 3, restartCount: 3 })]),
-    want: { backoff: [["main", 80_000]], requeueAfterMs: 79_000 },
+    want: { backoff: [["main", 40_000]], requeueAfterMs: 39_000 },
   },
   {
     name: "the delay is capped at 5 min",
@@ -222,13 +237,13 @@ const cases: Case[] = [
   {
     name: "exit 1 under OnFailure: restart after the backoff",
     pod: pod({ policy: "OnFailure" }),
-    observed: observed([sandbox()], [exited("main", 1)]),
+    observed: observed([sandbox()], [exited("main", 1, { backoffStep: 1, restartCount: 1 })]),
     want: { backoff: [["main", 10_000]] },
   },
   {
     name: "exit 0 under Always: restarted too",
     pod: pod(),
-    observed: observed([sandbox()], [exited("main", 0)]),
+    observed: observed([sandbox()], [exited("main", 0, { backoffStep: 1, restartCount: 1 })]),
     want: { backoff: [["main", 10_000]] },
   },
   {

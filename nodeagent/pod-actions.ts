@@ -10,8 +10,8 @@
 //   restart policy (Never: the pod fails);
 // - a regular container that is not running is started when it never ran, or when the restart policy
 //   says so for its exit (Always; OnFailure with a non-zero exit);
-// - a restart waits out CrashLoopBackOff: 10 s after the first exit, doubling to 5 min, back to 10 s
-//   once an instance ran for 10 min;
+// - CrashLoopBackOff: the first exit restarts at once, the second waits 10 s, then 20 s, ... up to
+//   5 min; an instance that ran for 10 min starts the sequence over;
 // - a running container whose liveness (or startup) probe failed, or whose spec changed, is killed;
 //   the restart rules then apply to it as to any exit.
 
@@ -204,7 +204,9 @@ function restartOf(
   if (!last) return { start: { name: c.name, init, attempt: 0, restartCount: 0, backoffStep: 0 } };
   const ranFor = last.startedAt && last.finishedAt ? last.finishedAt - last.startedAt : 0;
   const step = ranFor >= cfg.resetAfterMs ? 0 : last.backoffStep;
-  const delayMs = delayFor({ initialMs: cfg.initialMs, maxMs: cfg.maxMs }, step);
+  // As the kubelet does: a first exit restarts at once; from the second on the restart waits
+  // initialMs, doubling up to maxMs.
+  const delayMs = step === 0 ? 0 : delayFor({ initialMs: cfg.initialMs, maxMs: cfg.maxMs }, step - 1);
   const exitedAt = last.finishedAt || last.createdAt;
   const remainingMs = exitedAt + delayMs - now;
   // Backoff is for a container that keeps failing in its sandbox; one that ran in an earlier
