@@ -647,13 +647,13 @@ describe("namespace deletion", () => {
     });
     assert.equal(refused.status, 403);
     assert.match(refused.body.message, /being terminated/);
+    // The finalizer empties the namespace type by type, in no promised order: wait for each.
     await waitFor(
-      async () => (await call("GET", "/api/v1/namespaces/doomed/configmaps")).body.items.length === 0,
-      {
-        what: "configmaps in the namespace to be deleted",
-      },
+      async () =>
+        (await call("GET", "/api/v1/namespaces/doomed/configmaps")).body.items.length === 0 &&
+        (await call("GET", "/apis/apps/v1/namespaces/doomed/deployments")).body.items.length === 0,
+      { what: "the configmaps and deployments in the namespace to be deleted" },
     );
-    assert.equal((await call("GET", "/apis/apps/v1/namespaces/doomed/deployments")).body.items.length, 0);
     // The pod on a node is terminating gracefully, which holds the namespace.
     const p = await call("GET", "/api/v1/namespaces/doomed/pods/running");
     assert.ok(p.body.metadata.deletionTimestamp);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeObject, Pod, ReplicaSet, ResourceType } from "../api/index.js";
-import { EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
+import { ApiError, EventRecorder, Informer, listerWatcherFor, RestClient } from "../client/index.js";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
 import { type RunResult, run, waitFor } from "../testing/index.js";
 import { PODS } from "./context.js";
@@ -66,14 +66,22 @@ export function container(image = "busybox") {
 
 /** What a node agent would write: Running, and Ready since `at`. */
 export async function markReady(client: RestClient, pod: Pod, at = new Date()): Promise<Pod> {
-  const fresh = await client.get<Pod>(PODS, pod.metadata.name ?? "", { namespace: pod.metadata.namespace });
-  const ts = `${at.toISOString().slice(0, 19)}Z`;
-  fresh.status = {
-    ...fresh.status,
-    phase: "Running",
-    conditions: [{ type: "Ready", status: "True", lastTransitionTime: ts }],
-  };
-  return client.updateStatus(PODS, fresh);
+  // A controller may write the pod (adopt it, say) between our read and our write: read again and
+  // retry on 409 Conflict, as the node agent's status writer does.
+  for (let attempt = 0; ; attempt++) {
+    const fresh = await client.get<Pod>(PODS, pod.metadata.name ?? "", { namespace: pod.metadata.namespace });
+    const ts = `${at.toISOString().slice(0, 19)}Z`;
+    fresh.status = {
+      ...fresh.status,
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True", lastTransitionTime: ts }],
+    };
+    try {
+      return await client.updateStatus(PODS, fresh);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409) || attempt >= 5) throw err;
+    }
+  }
 }
 
 export async function podsOf(client: RestClient, namespace: string, selector: string): Promise<Pod[]> {
