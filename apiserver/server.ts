@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { Status } from "../api/meta.js";
 import { RESOURCES, resourceFor } from "../api/resources.js";
 import {
   aggregatedDiscovery,
@@ -57,6 +58,10 @@ const BOOTSTRAP_NAMESPACES = ["default", "kube-system", "kube-public", "kube-nod
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const log = opts.log ?? (() => {});
+  /** A request that failed on our side (5xx) is logged; a client's mistake is only answered. */
+  const logServerError = (method: string | undefined, path: string, s: Status) => {
+    if (s.code >= 500) log({ level: "error", msg: "request failed", method, path, err: s.message });
+  };
   const storage = new EtcdStorage(opts.etcdServers, opts.etcdPrefix ?? "/registry");
   const cache = new WatchCache(storage, (err) =>
     log({ level: "warn", msg: "watch cache reset", err: err.message }),
@@ -168,14 +173,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       });
     } catch (err) {
       const s = statusFor(err);
-      if (s.code >= 500)
-        log({
-          level: "error",
-          msg: "request failed",
-          method: req.method,
-          path: url.pathname,
-          err: s.message,
-        });
+      logServerError(req.method, url.pathname, s);
       if (!res.headersSent) sendStatus(res, s);
       else res.end();
     } finally {
@@ -193,14 +191,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       info = parseResourcePath(req.method, url.pathname, url.searchParams);
     } catch (err) {
       const s = statusFor(err);
-      if (s.code >= 500)
-        log({
-          level: "error",
-          msg: "request failed",
-          method: req.method,
-          path: url.pathname,
-          err: s.message,
-        });
+      logServerError(req.method, url.pathname, s);
       metrics.requests.inc({ verb: req.method.toLowerCase(), resource: "", code: String(s.code) });
       sendStatus(res, s);
       return;
