@@ -16,7 +16,7 @@ export class BodyError extends Error {
 }
 
 /** True when the request has a body (a Content-Length other than 0, or Transfer-Encoding). */
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   const len = req.headers["content-length"];
   return req.headers["transfer-encoding"] !== undefined || (len !== undefined && len !== "0");
 }

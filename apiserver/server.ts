@@ -73,6 +73,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const namespaces = new NamespaceLifecycle(registry, log);
   registry.onNamespaceTerminating = () => void namespaces.pass();
 
+  const maxBody = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
@@ -80,7 +81,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.use(
     express.raw({
       type: () => true,
-      limit: opts.maxBodyBytes ?? 3 * 1024 * 1024,
+      limit: maxBody,
     }),
   );
 
@@ -218,7 +219,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // Resource requests (nearly all traffic) skip express: its router and body parser were a
   // visible share of each write's CPU. The same handler serves them either way; express keeps the
   // other routes and bodies with a Content-Encoding (which it inflates).
-  const maxBody = opts.maxBodyBytes ?? 3 * 1024 * 1024;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? "/";
     if ((raw.startsWith("/api/") || raw.startsWith("/apis/")) && !req.headers["content-encoding"]) {
