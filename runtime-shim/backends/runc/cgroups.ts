@@ -84,17 +84,16 @@ export class Cgroups {
 
   /** CPU time used and the working set (usage minus inactive file cache, as the kubelet computes it). */
   usage(id: string): { cpuNanos: number; workingSetBytes: number } {
-    if (this.version === "v1") {
-      const memory = join(this.root, "memory", group, id);
-      const cpuNanos = Number(read(join(this.root, "cpuacct", group, id, "cpuacct.usage")).trim() || 0);
-      const usage = Number(read(join(memory, "memory.usage_in_bytes")).trim() || 0);
-      const inactive = statField(read(join(memory, "memory.stat")), "total_inactive_file");
-      return { cpuNanos, workingSetBytes: Math.max(0, usage - inactive) };
-    }
-    const dir = join(this.root, group, id);
-    const cpuNanos = statField(read(join(dir, "cpu.stat")), "usage_usec") * 1000;
-    const usage = Number(read(join(dir, "memory.current")).trim() || 0);
-    const inactive = statField(read(join(dir, "memory.stat")), "inactive_file");
+    const v1 = this.version === "v1";
+    const memory = v1 ? join(this.root, "memory", group, id) : join(this.root, group, id);
+    const cpuNanos = v1
+      ? Number(read(join(this.root, "cpuacct", group, id, "cpuacct.usage")).trim() || 0)
+      : statField(read(join(memory, "cpu.stat")), "usage_usec") * 1000;
+    const usage = Number(read(join(memory, v1 ? "memory.usage_in_bytes" : "memory.current")).trim() || 0);
+    const inactive = statField(
+      read(join(memory, "memory.stat")),
+      v1 ? "total_inactive_file" : "inactive_file",
+    );
     return { cpuNanos, workingSetBytes: Math.max(0, usage - inactive) };
   }
 

@@ -45,7 +45,7 @@ interface CachedAdd {
   result: Record<string, unknown>;
 }
 
-const hostPorts = (pod: PodNetwork) => pod.portMappings.filter((p) => p.hostPort);
+const hostPorts = (pod: Pick<PodNetwork, "portMappings">) => pod.portMappings.filter((p) => p.hostPort);
 
 /**
  * The node network for one pod: bridge + host-local, and portmap only when the pod maps a hostPort.
@@ -68,7 +68,7 @@ export function nodeNetwork(o: CniOptions, pod: Pick<PodNetwork, "portMappings">
       },
     },
   ];
-  if (legacy || pod.portMappings.some((p) => p.hostPort))
+  if (legacy || hostPorts(pod).length > 0)
     plugins.push({ type: "portmap", capabilities: { portMappings: true }, snat: true });
   return { cniVersion: "1.0.0", name: "k8ts", plugins };
 }
