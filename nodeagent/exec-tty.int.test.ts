@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Pod } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
-import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
+import type { TestCluster } from "../testing/apiserver.js";
 import {
   openExecStream,
-  startTestNode,
+  startTestClusterWithNode,
   type TestNode,
   waitFor,
   waitForTerminalSize,
@@ -20,11 +20,11 @@ const PODS = RESOURCES.find((r) => r.kind === "Pod")!;
 
 let cluster: TestCluster;
 let node: TestNode;
+let stopAll: (() => Promise<void>) | undefined;
 
 before(async () => {
-  cluster = await startTestApiServer();
+  ({ cluster, node, stop: stopAll } = await startTestClusterWithNode({ nodeName: "tty-node" }));
   try {
-    node = await startTestNode({ apiserverUrl: cluster.url, nodeName: "tty-node" });
     await node.client.create(PODS, {
       apiVersion: "v1",
       kind: "Pod",
@@ -43,18 +43,13 @@ before(async () => {
       { timeoutMs: 30_000, what: "pod shell to be Running" },
     );
   } catch (err) {
-    await node?.stop();
-    await cluster.stop();
+    await stopAll();
     throw err;
   }
 });
 
 after(async () => {
-  try {
-    await node?.stop();
-  } finally {
-    await cluster?.stop();
-  }
+  await stopAll?.();
 });
 
 function execUrl(params: Record<string, string>, command: string[]): string {

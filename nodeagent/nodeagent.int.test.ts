@@ -6,36 +6,31 @@ import { after, before, describe, it } from "node:test";
 import type { Event, Lease, Node, Pod } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
 import { isNotFound } from "../client/index.js";
-import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
-import { kubectlBinary, run, startK8ts, startTestNode, type TestNode, waitFor } from "../testing/index.js";
+import {
+  kubectlBinary,
+  run,
+  startK8ts,
+  startTestClusterWithNode,
+  type TestNode,
+  waitFor,
+} from "../testing/index.js";
 
 const PODS = RESOURCES.find((r) => r.kind === "Pod")!;
 const NODES = RESOURCES.find((r) => r.kind === "Node")!;
 const LEASES = RESOURCES.find((r) => r.kind === "Lease")!;
 const EVENTS = RESOURCES.find((r) => r.kind === "Event" && r.group === "")!;
 
-let cluster: TestCluster;
 let node: TestNode;
+let stopAll: (() => Promise<void>) | undefined;
 
 before(async () => {
-  cluster = await startTestApiServer();
-  try {
-    node = await startTestNode({
-      apiserverUrl: cluster.url,
-      agent: { cpu: "4", memory: "8Gi", maxPods: 20 },
-    });
-  } catch (err) {
-    await cluster.stop();
-    throw err;
-  }
+  ({ node, stop: stopAll } = await startTestClusterWithNode({
+    agent: { cpu: "4", memory: "8Gi", maxPods: 20 },
+  }));
 });
 
 after(async () => {
-  try {
-    await node?.stop();
-  } finally {
-    await cluster?.stop();
-  }
+  await stopAll?.();
 });
 
 function busybox(

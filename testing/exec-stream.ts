@@ -3,6 +3,7 @@
 // stdin (255), read stdout (1), stderr (2) and the final Status (3).
 
 import { WebSocket } from "ws";
+import { CHANNEL, frame } from "../runtime-shim/streaming/channels.js";
 import { waitFor } from "./wait.js";
 
 export interface ExecStream {
@@ -35,11 +36,11 @@ export async function openExecStream(
   const ws = new WebSocket(url.replace(/^http/, "ws"), [opts.protocol ?? "v5.channel.k8s.io"], {
     headers: opts.headers,
   });
-  const out: Record<number, Buffer[]> = { 1: [], 2: [], 3: [] };
+  const out: Record<number, Buffer[]> = { [CHANNEL.stdout]: [], [CHANNEL.stderr]: [], [CHANNEL.error]: [] };
   ws.on("message", (d: Buffer) => out[d[0]!]?.push(d.subarray(1)));
   const closed = new Promise<{ code: number; status?: any }>((resolve) =>
     ws.on("close", (code) => {
-      const raw = Buffer.concat(out[3]!).toString();
+      const raw = Buffer.concat(out[CHANNEL.error]!).toString();
       resolve({ code, status: raw ? JSON.parse(raw) : undefined });
     }),
   );
@@ -54,15 +55,14 @@ export async function openExecStream(
       res.on("end", () => reject(new Error(`HTTP ${res.statusCode}: ${body}`)));
     });
   });
-  const send = (channel: number, data: Buffer | string) =>
-    ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
   const output = (channel: 1 | 2 = 1) => Buffer.concat(out[channel]!).toString();
   return {
     protocol: ws.protocol,
     output,
-    type: (text) => send(0, text),
-    resize: (width, height) => send(4, JSON.stringify({ Width: width, Height: height })),
-    closeStdin: () => ws.send(Buffer.from([255, 0])),
+    type: (text) => ws.send(frame(CHANNEL.stdin, text)),
+    resize: (width, height) =>
+      ws.send(frame(CHANNEL.resize, JSON.stringify({ Width: width, Height: height }))),
+    closeStdin: () => ws.send(Buffer.from([CHANNEL.close, CHANNEL.stdin])),
     waitOutput: (re, what, timeoutMs = 10_000) =>
       waitFor(() => output().match(re) ?? undefined, { timeoutMs, what }).catch((err: Error) => {
         throw new Error(`${err.message}; output so far: ${JSON.stringify(output().slice(-400))}`);

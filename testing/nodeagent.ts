@@ -13,6 +13,7 @@ import {
   type NodeAgentOptions,
   startNodeAgent,
 } from "../nodeagent/index.js";
+import { startTestApiServer, type TestCluster } from "./apiserver.js";
 import { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 
 export interface TestNode {
@@ -110,4 +111,29 @@ export async function startTestNode(opts: {
     },
   };
   return node;
+}
+
+/** An in-process API server on its own etcd with one node (startTestNode) on it; stop() stops the node, then the server. */
+export async function startTestClusterWithNode(
+  opts: Omit<Parameters<typeof startTestNode>[0], "apiserverUrl"> = {},
+): Promise<{ cluster: TestCluster; node: TestNode; stop(): Promise<void> }> {
+  const cluster = await startTestApiServer();
+  let node: TestNode;
+  try {
+    node = await startTestNode({ ...opts, apiserverUrl: cluster.url });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return {
+    cluster,
+    node,
+    async stop() {
+      try {
+        await node.stop();
+      } finally {
+        await cluster.stop();
+      }
+    },
+  };
 }
