@@ -5,7 +5,7 @@
 
 import { applyDefaults, validateCreate, validateStatusUpdate, validateUpdate } from "../api/index.js";
 import type { DeleteOptions, KubeObject, StatusCause } from "../api/meta.js";
-import { type ResourceType, resourceFor } from "../api/resources.js";
+import { apiVersionOf, type ResourceType, resourceFor } from "../api/resources.js";
 import {
   ApiError,
   alreadyExists,
@@ -361,7 +361,7 @@ function ttlFor(r: ResourceType): number | undefined {
 
 /** Sets apiVersion/kind, which are not trusted from storage or clients. */
 function finish(r: ResourceType, obj: KubeObject): KubeObject {
-  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const apiVersion = apiVersionOf(r);
   if (obj.apiVersion !== apiVersion || obj.kind !== r.kind) {
     const { apiVersion: _a, kind: _k, ...rest } = obj;
     return { apiVersion, kind: r.kind, ...rest } as KubeObject;

@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from "node:http";
 import type { KubeObject, ListMeta, Status } from "../api/meta.js";
-import type { ResourceType } from "../api/resources.js";
+import { apiVersionOf, type ResourceType } from "../api/resources.js";
 import { toTable, wantsTable } from "./table/index.js";
 
 export interface ResponseFormat {
@@ -68,6 +68,6 @@ export function sendList(
     sendJson(res, 200, toTable(r, items, { includeObject: fmt.includeObject, listMeta: meta }));
     return;
   }
-  const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+  const apiVersion = apiVersionOf(r);
   sendJson(res, 200, { kind: r.listKind, apiVersion, metadata: meta, items });
 }

@@ -11,7 +11,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject, WatchEvent } from "../../api/meta.js";
-import type { ResourceType } from "../../api/resources.js";
+import { apiVersionOf, type ResourceType } from "../../api/resources.js";
 import { ApiError, badRequest, statusFor } from "../errors.js";
 import { filterFor } from "../filter.js";
 import { responseFormat } from "../respond.js";
@@ -23,7 +23,7 @@ export interface WatchMetrics {
   closed(r: ResourceType): void;
 }
 
-export const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
+const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
 
 export async function serveWatch(
   req: IncomingMessage,
@@ -129,7 +129,7 @@ export async function serveWatch(
     bookmarks = setInterval(() => {
       const rv = resourceCache.resourceVersion;
       if (rv <= told) return;
-      const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+      const apiVersion = apiVersionOf(r);
       write(
         encode({
           type: "BOOKMARK",
