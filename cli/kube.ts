@@ -36,14 +36,6 @@ export interface Kube {
   namespaceFlag: boolean;
 }
 
-function withAccept(accept: string): typeof fetch {
-  return (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set("accept", accept);
-    return fetch(input, { ...init, headers });
-  };
-}
-
 export function connect(flags: GlobalFlags): Kube {
   const config = clientConfigFrom({
     kubeconfig: flags.kubeconfig,
@@ -54,7 +46,7 @@ export function connect(flags: GlobalFlags): Kube {
   return {
     config,
     client: RestClient.fromConfig(config, { userAgent: USER_AGENT }),
-    tables: RestClient.fromConfig(config, { userAgent: USER_AGENT, fetch: withAccept(TABLE_ACCEPT) }),
+    tables: RestClient.fromConfig(config, { userAgent: USER_AGENT, accept: TABLE_ACCEPT }),
     namespace: config.namespace,
     namespaceFlag: flags.namespace !== undefined,
   };

@@ -21,7 +21,9 @@ export interface RestClientOptions {
   userAgent?: string;
   /** Deadline for every call except watch; 30 s when omitted. */
   timeoutMs?: number;
-  /** Sends through this fetch instead of node:http (tests, extra headers). */
+  /** The Accept header of every call; application/json when omitted (the CLI asks for Tables). */
+  accept?: string;
+  /** Sends through this fetch instead of node:http (tests). */
   fetch?: typeof fetch;
 }
 
@@ -106,6 +108,7 @@ export class RestClient {
   private readonly token: string | undefined;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
+  private readonly accept: string;
   private readonly send: Transport;
 
   constructor(opts: RestClientOptions) {
@@ -113,6 +116,7 @@ export class RestClient {
     this.token = opts.token;
     this.userAgent = opts.userAgent ?? "k8ts-client";
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.accept = opts.accept ?? "application/json";
     this.send = opts.fetch ? fetchTransport(opts.fetch) : nodeTransport;
   }
 
@@ -315,7 +319,7 @@ export class RestClient {
   }
 
   private headers(): Record<string, string> {
-    const h: Record<string, string> = { accept: "application/json", "user-agent": this.userAgent };
+    const h: Record<string, string> = { accept: this.accept, "user-agent": this.userAgent };
     if (this.token) h.authorization = `Bearer ${this.token}`;
     return h;
   }
