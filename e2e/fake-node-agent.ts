@@ -24,6 +24,19 @@ function finish(ws: WebSocket, exitCode: number): void {
   ws.send(frame(3, JSON.stringify(exitCodeStatus(exitCode))), () => ws.close(1000));
 }
 
+/** The Node object that sends the API server's exec/logs/port-forward proxy to this agent. */
+export function fakeAgentNode(agent: FakeNodeAgent, name = "agent-node") {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name },
+    status: {
+      addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
+      daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
+    },
+  };
+}
+
 export async function startFakeNodeAgent(): Promise<FakeNodeAgent> {
   const requests: string[] = [];
   const wss = new WebSocketServer({

@@ -5,23 +5,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type CliHarness, ok, POD, startCliHarness } from "./cli-harness.js";
-import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
+import { type FakeNodeAgent, fakeAgentNode, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let h: CliHarness;
 let agent: FakeNodeAgent;
 before(async () => {
   h = await startCliHarness();
   agent = await startFakeNodeAgent();
-  const node = {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name: "agent-node" },
-    status: {
-      addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
-      daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
-    },
-  };
-  await ok(h.k8ts(["create", "-f", h.file("node.json", JSON.stringify(node))]));
+  await ok(h.k8ts(["create", "-f", h.file("node.json", JSON.stringify(fakeAgentNode(agent)))]));
   await h.namespace("on-node");
   const twoContainers = `${POD("lp", "\n  nodeName: agent-node")}  - name: side\n    image: busybox:1.36\n`;
   await ok(h.k8ts(["apply", "-n", "on-node", "-f", h.file("lp.yaml", twoContainers)]));

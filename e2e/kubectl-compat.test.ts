@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ApiServerProcess, startApiServerProcess } from "../testing/apiserver-process.js";
 import { kubectlBinary, run, waitFor } from "../testing/index.js";
-import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
+import { type FakeNodeAgent, fakeAgentNode, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let cluster: ApiServerProcess;
 let dir: string;
@@ -250,18 +250,7 @@ describe("kubectl logs and exec through the API server to the pod's node agent",
   let agent: FakeNodeAgent;
   before(async () => {
     agent = await startFakeNodeAgent();
-    const nodeFile = file(
-      "node.json",
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: { name: "agent-node" },
-        status: {
-          addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
-          daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
-        },
-      }),
-    );
+    const nodeFile = file("node.json", JSON.stringify(fakeAgentNode(agent)));
     assert.equal((await kubectl(["create", "-f", nodeFile])).code, 0);
     const podFile = file(
       "lp.yaml",
