@@ -137,7 +137,7 @@ function writeRawStatus(socket: Socket, err: unknown): number {
 }
 
 /** The HTTP code on the status line that starts an upstream answer, if it is one. */
-export function responseCode(firstChunk: Buffer): number | undefined {
+function responseCode(firstChunk: Buffer): number | undefined {
   const m = /^HTTP\/1\.[01] (\d{3}) /.exec(firstChunk.subarray(0, 32).toString("latin1"));
   return m ? Number(m[1]) : undefined;
 }
