@@ -70,16 +70,21 @@ export class TaintToleration
 
 // One Status per distinct taint, so that nodes sharing a taint are counted in one rejection group
 // (framework.ts) rather than one each. Bounded: cleared when it grows past a few thousand taints.
+// A node's taint objects live as long as its NodeInfo, so each is formatted once, not once per pod.
 const untoleratedStatuses = new Map<string, Status>();
+const byTaint = new WeakMap<Taint, Status>();
 
 function untolerated(taint: Taint): Status {
+  let s = byTaint.get(taint);
+  if (s) return s;
   const text = formatTaint(taint);
-  let s = untoleratedStatuses.get(text);
+  s = untoleratedStatuses.get(text);
   if (!s) {
     if (untoleratedStatuses.size >= 4096) untoleratedStatuses.clear();
     s = Status.unresolvable(`node(s) had untolerated taint ${text}`);
     untoleratedStatuses.set(text, s);
   }
+  byTaint.set(taint, s);
   return s;
 }
 
