@@ -9,7 +9,9 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need+=(busybox-static)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
-# npm builds the node-pty addon (TTY exec) with node-gyp, which needs a C++ toolchain and python3.
+# npm builds the node-pty addon (TTY exec) with node-gyp, which needs a C++ toolchain and python3;
+# `npm run build` compiles the container monitor (runtime-shim/monitor/monitor.c) with cc.
+command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
