@@ -166,24 +166,50 @@ describe("node agent", () => {
 
   it("restarts a crashing container on the CrashLoopBackOff schedule (scaled: at once, then 0.5 s doubling)", async () => {
     const created = await node.client.create<Pod>(PODS, busybox("crash", "echo boom; exit 2"));
-    const p = await podWhere("crash", "three restarts", (p) => (main(p)?.restartCount ?? 0) >= 3, 30_000);
+    // The runtime's own times for every instance, recorded while the pod crash-loops: the agent
+    // garbage-collects all but the newest dead instance, so reading them once at the end would
+    // miss the older ones.
+    const seen = new Map<number, { createdAt?: number; finishedAt?: number }>();
+    let watching = true;
+    const recording = (async () => {
+      while (watching) {
+        const { containers = [] } = await node.shim.runtime.ListContainers({
+          filter: { labelSelector: { "io.kubernetes.pod.uid": created.metadata.uid! } },
+        });
+        for (const c of containers) {
+          const s = (await node.shim.runtime.ContainerStatus({ containerId: c.id }).catch(() => undefined))
+            ?.status;
+          if (!s) continue; // removed between the list and the status
+          const rec = seen.get(s.metadata?.attempt ?? 0) ?? {};
+          if (s.createdAt) rec.createdAt = s.createdAt;
+          if (s.finishedAt) rec.finishedAt = s.finishedAt;
+          seen.set(s.metadata?.attempt ?? 0, rec);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    let p: Pod;
+    try {
+      p = await podWhere(
+        "crash",
+        "three restarts, the third instance exited",
+        (p) => (main(p)?.restartCount ?? 0) >= 3 && Boolean(seen.get(3)?.createdAt),
+        30_000,
+      );
+    } finally {
+      watching = false;
+      await recording;
+    }
     const st = main(p)!;
     assert.equal(st.lastState?.terminated?.exitCode, 2);
     assert.equal(st.lastState?.terminated?.reason, "Error");
-    // The runtime's own times: each restart waited at least the backoff of its step after the exit.
-    const { containers = [] } = await node.shim.runtime.ListContainers({
-      filter: { labelSelector: { "io.kubernetes.pod.uid": created.metadata.uid! } },
-    });
-    const statuses = await Promise.all(
-      containers.map(async (c) => (await node.shim.runtime.ContainerStatus({ containerId: c.id })).status!),
-    );
-    const byAttempt = new Map(statuses.map((s) => [s.metadata?.attempt ?? 0, s]));
+    // Each restart waited the backoff of its step after the previous instance exited.
     const { initialMs } = node.backoff;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const prev = byAttempt.get(attempt - 1);
-      const cur = byAttempt.get(attempt);
-      if (!prev || !cur) continue; // older instances are garbage-collected
-      const gapMs = (cur.createdAt! - prev.finishedAt!) / 1e6;
+      const prev = seen.get(attempt - 1);
+      const cur = seen.get(attempt);
+      assert.ok(prev?.finishedAt && cur?.createdAt, `instances ${attempt - 1} and ${attempt} were both seen`);
+      const gapMs = (cur.createdAt - prev.finishedAt) / 1e6;
       // As the kubelet: the first restart goes at once, then initialMs, doubling.
       const want = attempt === 1 ? 0 : initialMs * 2 ** (attempt - 2);
       assert.ok(
