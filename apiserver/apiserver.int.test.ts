@@ -216,6 +216,7 @@ describe("create", () => {
     const big = await call("POST", "/api/v1/namespaces/default/pods", huge);
     assert.equal(big.status, 413);
     assert.equal(big.body.reason, "RequestEntityTooLarge");
+    assert.match(big.body.message, /\(limit 3 MiB\)/);
   });
 
   test("creating in a namespace that does not exist is 404", async () => {

@@ -84,16 +84,23 @@ export function forbidden(message: string): ApiError {
 // Status objects are built by api/ (statusObject), so every component sends the same shape.
 export { statusObject };
 
+function formatBytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n} bytes`;
+}
+
 /** The one mapper from a thrown value to the Status a client sees. */
 export function statusFor(err: unknown): Status {
   if (err instanceof ApiError) return statusObject(err.code, err.reason, err.message, err.details);
   if (err instanceof StorageUnavailableError) {
     return statusObject(503, "ServiceUnavailable", `storage is unavailable: ${err.message}; retry shortly`);
   }
-  const e = err as { type?: string; status?: number; message?: string };
-  // Errors raised by express' body reader.
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
+  // Errors raised by the body readers (read-body.ts and express' body parser).
   if (e?.type === "entity.too.large") {
-    return statusObject(413, "RequestEntityTooLarge", "the request body is too large (limit 3 MiB)");
+    const limit = e.limit === undefined ? "" : ` (limit ${formatBytes(e.limit)})`;
+    return statusObject(413, "RequestEntityTooLarge", `the request body is too large${limit}`);
   }
   if (e?.status === 400 && e.type) return statusObject(400, "BadRequest", e.message ?? "bad request");
   const message = err instanceof Error ? err.message : String(err);

@@ -10,9 +10,15 @@ export class BodyError extends Error {
     readonly status: number,
     readonly type: string,
     message: string,
+    /** For a body over the limit: the limit in bytes (the body parser's errors carry it too). */
+    readonly limit?: number,
   ) {
     super(message);
   }
+}
+
+function tooLarge(limit: number): BodyError {
+  return new BodyError(413, "entity.too.large", "request entity too large", limit);
 }
 
 /** True when the request has a body (a Content-Length other than 0, or Transfer-Encoding). */
@@ -33,7 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     const onData = (chunk: Buffer) => {
       if (failure) return; // reading off the rest of a refused body
       size += chunk.length;
-      if (size > limit) failure = new BodyError(413, "entity.too.large", "request entity too large");
+      if (size > limit) failure = tooLarge(limit);
       else chunks.push(chunk);
     };
     const onEnd = () => {
@@ -51,7 +57,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
     };
     // A declared size over the limit is refused without keeping any of it; the body is still read
     // off, so the answer is not sent while the client is writing.
-    if (declared > limit) failure = new BodyError(413, "entity.too.large", "request entity too large");
+    if (declared > limit) failure = tooLarge(limit);
     req.on("data", onData);
     req.once("end", onEnd);
     req.once("close", onClose);
