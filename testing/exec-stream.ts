@@ -4,7 +4,7 @@
 
 import { WebSocket } from "ws";
 import { CHANNEL, frame } from "../runtime-shim/streaming/channels.js";
-import { waitFor } from "./wait.js";
+import { waitForOutput } from "./wait.js";
 
 export interface ExecStream {
   /** The protocol the server chose. */
@@ -63,10 +63,7 @@ export async function openExecStream(
     resize: (width, height) =>
       ws.send(frame(CHANNEL.resize, JSON.stringify({ Width: width, Height: height }))),
     closeStdin: () => ws.send(Buffer.from([CHANNEL.close, CHANNEL.stdin])),
-    waitOutput: (re, what, timeoutMs = 10_000) =>
-      waitFor(() => output().match(re) ?? undefined, { timeoutMs, what }).catch((err: Error) => {
-        throw new Error(`${err.message}; output so far: ${JSON.stringify(output().slice(-400))}`);
-      }),
+    waitOutput: (re, what, timeoutMs = 10_000) => waitForOutput(output, re, what, timeoutMs),
     closed,
     terminate: () => ws.terminate(),
   };

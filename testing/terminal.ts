@@ -3,7 +3,7 @@
 // e2e tests of `kubectl exec -it` and `k8ts exec -it`. kill() ends the program's process group.
 
 import { spawn as spawnPty } from "node-pty";
-import { waitFor } from "./wait.js";
+import { waitFor, waitForOutput } from "./wait.js";
 
 /** What a test needs from something that behaves like a terminal session. */
 export interface TypedSession {
@@ -46,10 +46,7 @@ export function runOnTerminal(
     type: (text) => term.write(text),
     output,
     resize: (cols, rows) => term.resize(cols, rows),
-    waitOutput: (re, what, timeoutMs = 15_000) =>
-      waitFor(() => output().match(re) ?? undefined, { timeoutMs, what }).catch((err: Error) => {
-        throw new Error(`${err.message}; output so far: ${JSON.stringify(output().slice(-600))}`);
-      }),
+    waitOutput: (re, what, timeoutMs = 15_000) => waitForOutput(output, re, what, timeoutMs),
     exited,
     kill: () => {
       if (done) return;

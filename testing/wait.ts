@@ -30,3 +30,18 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/**
+ * Waits until the text `output()` returns matches `re`; returns the match. On timeout the error
+ * shows the end of the output, which is what tells a reader why the match never came.
+ */
+export function waitForOutput(
+  output: () => string,
+  re: RegExp,
+  what: string,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
+  return waitFor(() => output().match(re) ?? undefined, { timeoutMs, what }).catch((err: Error) => {
+    throw new Error(`${err.message}; output so far: ${JSON.stringify(output().slice(-600))}`);
+  });
+}
