@@ -2,6 +2,9 @@
 // scaled clock (testing/nodeagent.ts). One node serves the whole file; each test makes its own pods.
 
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Event, Lease, Node, Pod } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
@@ -410,6 +413,66 @@ describe("node agent", () => {
     );
     assert.equal(logs.stdout, `sidecar\none\ntwo\ninit ${node.nodeName}\n`);
     await deleteAndWaitGone("init");
+  });
+
+  it("volumes and hooks: a shared emptyDir (sidecar), a tmpfs emptyDir, a read-only hostPath, postStart", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "k8ts-hostpath-"));
+    writeFileSync(join(hostDir, "greeting"), "from the host\n");
+    try {
+      await node.client.create<Pod>(PODS, {
+        metadata: { name: "vols", namespace: "default" },
+        spec: {
+          nodeName: node.nodeName,
+          terminationGracePeriodSeconds: 0,
+          volumes: [
+            { name: "shared", emptyDir: {} },
+            { name: "mem", emptyDir: { medium: "Memory" } },
+            { name: "host", hostPath: { path: hostDir, type: "Directory" } },
+          ],
+          containers: [
+            {
+              name: "writer",
+              image: "busybox",
+              command: ["sh", "-c", "echo written > /shared/msg; exec sleep 3600"],
+              volumeMounts: [{ name: "shared", mountPath: "/shared" }],
+              // The hook runs in the container once it started; its file outlives the hook.
+              lifecycle: { postStart: { exec: { command: ["sh", "-c", "echo hooked > /shared/hook"] } } },
+            },
+            {
+              name: "main",
+              image: "busybox",
+              command: ["sleep", "3600"],
+              volumeMounts: [
+                { name: "shared", mountPath: "/shared", readOnly: true },
+                { name: "mem", mountPath: "/mem" },
+                { name: "host", mountPath: "/host", readOnly: true },
+              ],
+            },
+          ],
+        },
+      });
+      await podWhere("vols", "Running", (p) => p.status?.phase === "Running");
+      const inMain = (script: string) => kubectl(["exec", "vols", "-c", "main", "--", "sh", "-c", script]);
+      const shared = await waitFor(
+        async () => {
+          const r = await inMain("cat /shared/msg /shared/hook");
+          return r.code === 0 ? r : undefined;
+        },
+        { what: "the writer's file and the postStart hook's file in the shared emptyDir" },
+      );
+      assert.equal(shared.stdout, "written\nhooked\n");
+      const mounts = await inMain("grep -E ' /(mem|shared|host) ' /proc/mounts");
+      assert.match(mounts.stdout, /^tmpfs \/mem tmpfs rw/m, mounts.stdout);
+      assert.match(mounts.stdout, /^\S+ \/shared \S+ ro[,\s]/m, mounts.stdout);
+      assert.equal((await inMain("cat /host/greeting")).stdout, "from the host\n");
+      const write = await inMain("echo x > /host/new");
+      assert.notEqual(write.code, 0, "a read-only hostPath refuses writes");
+      assert.match(write.stderr, /Read-only file system/);
+      assert.equal(existsSync(join(hostDir, "new")), false);
+      await deleteAndWaitGone("vols");
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
   });
 
   it("deletion stops the containers within the grace period, then removes the pod", async () => {
