@@ -78,8 +78,9 @@ export class ResourceCache {
     this.evictedUpTo = page.revision;
     this.latestRv = page.revision;
     this.cancel = await this.storage.watch(this.resource, page.revision + 1, {
-      put: (obj, update, rv) => gen === this.generation && this.apply(update ? "MODIFIED" : "ADDED", obj, rv),
-      delete: (prev, rv) => gen === this.generation && this.apply("DELETED", prev, rv),
+      put: (obj, created, rv) =>
+        gen === this.generation && this.apply(created ? "ADDED" : "MODIFIED", obj, rv),
+      delete: (ns, name, rv) => gen === this.generation && this.applyDelete(ns, name, rv),
       broken: (err) => gen === this.generation && this.reset(err),
     });
   }
@@ -95,6 +96,18 @@ export class ResourceCache {
     for (const w of this.watchers) w.end();
     this.watchers.clear();
     void this.start().catch((e) => this.onError(e as Error));
+  }
+
+  /** A DELETED event carries the object's last state (from the cache) at the delete's revision. */
+  private applyDelete(namespace: string | undefined, name: string, rv: number): void {
+    if (rv <= this.latestRv) return;
+    const last = this.objects.get(`${namespace ?? ""}/${name}`);
+    if (!last) {
+      // Cannot happen while the cache follows etcd from its list; if it does, say so and move on.
+      this.onError(new Error(`watch cache: delete of ${namespace ?? ""}/${name} at ${rv}, not in the cache`));
+      return;
+    }
+    this.apply("DELETED", { ...last, metadata: { ...last.metadata, resourceVersion: String(rv) } }, rv);
   }
 
   private apply(type: CachedEvent["type"], obj: KubeObject, rv: number): void {
