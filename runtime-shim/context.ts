@@ -4,7 +4,6 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Backend } from "./backends/backend.js";
 import { ImageStore } from "./images/image-store.js";
-import { MonitorPool } from "./monitor/launcher.js";
 import { recover } from "./recover.js";
 import { Store } from "./store.js";
 import type { StreamingServer } from "./streaming/server.js";
@@ -15,7 +14,6 @@ export interface ShimContext {
   backend: Backend;
   store: Store;
   images: ImageStore;
-  monitors: MonitorPool;
   /** Serves interactive exec streams; absent until the server starts it. */
   streaming?: StreamingServer;
   /** Nanoseconds since the Unix epoch (CRI's unit for times). */
@@ -39,7 +37,6 @@ export function openContext(options: {
     backend: options.backend,
     store: new Store(root),
     images: new ImageStore(root),
-    monitors: new MonitorPool(),
     now: options.now ?? systemNow,
   };
   recover(context);

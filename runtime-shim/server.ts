@@ -75,7 +75,6 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? fail(err) : ok())),
   );
   chmodSync(path, 0o660);
-  context.monitors.warm();
   context.streaming = await StreamingServer.start(options.streamingAddress);
   const side = options.metricsAddress ? await serveMetrics(metrics, options.metricsAddress) : undefined;
   return {
@@ -84,7 +83,6 @@ export async function startShim(options: ShimOptions): Promise<RunningShim> {
     metricsPort: side?.port,
     close: async () => {
       side?.server.close();
-      await context.monitors.close();
       await context.streaming?.close();
       await new Promise<void>((ok) => {
         server.tryShutdown(() => ok());

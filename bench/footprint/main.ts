@@ -53,7 +53,7 @@ async function idleNode(): Promise<ProcessMemory> {
 interface Row {
   name: string;
   pid: number;
-  /** For a child of a component (the runtime-shim's standby container monitor). */
+  /** For a child of a component (say, a container monitor of the runtime-shim). */
   command?: string;
   node: boolean;
   samples: ProcessMemory[];

@@ -1,16 +1,39 @@
-// Starting a container's monitor and reading what it reports. The shim never waits on container
-// processes itself: it reads started.json / exit.json from the container's directory, which is what
-// lets a restarted shim pick up containers started by its previous run.
+// Starting a container's monitor and reading what it reports. The monitor is k8ts-monitor
+// (monitor.c, compiled beside this file by `npm run build`): a small C process per container, like
+// CRI-O's conmon. The shim never waits on container processes itself: it reads started.json /
+// exit.json from the container's directory, which is what lets a restarted shim pick up containers
+// started by its previous run.
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Launch } from "../backends/backend.js";
 import { ShimError } from "../errors.js";
-import type { ExitFile, MonitorInput, StartedFile } from "./main.js";
 import { onChange } from "./on-change.js";
 
-const monitorMain = fileURLToPath(new URL("./main.js", import.meta.url));
+export const monitorBinary = fileURLToPath(new URL("./k8ts-monitor", import.meta.url));
+
+export interface MonitorInput extends Launch {
+  logPath: string;
+}
+
+/** started.json: the container's process runs. */
+export interface StartedFile {
+  pid: number;
+  /** Nanoseconds since the Unix epoch. */
+  startedAt: number;
+}
+
+/** exit.json: the container's process ended, or never ran. */
+export interface ExitFile {
+  /** 128 + the signal's number when a signal ended it; 128 for a failed start. */
+  exitCode: number;
+  finishedAt: number;
+  oomKilled: boolean;
+  /** Set when the process never ran: why, in the runtime's words. */
+  startError?: string;
+}
 
 export type LaunchOutcome =
   | { kind: "started"; started: StartedFile; monitorPid: number }
@@ -32,73 +55,39 @@ export function readExit(dir: string): ExitFile | undefined {
   return readJson<ExitFile>(join(dir, "exit.json"));
 }
 
-/**
- * Monitors started ahead of need, one at a time: taking one hands it a container directory; the next
- * is started (warm) once that container runs, so its Node start-up does not compete with `runc run`
- * for the CPU, and a StartContainer pays for `runc run`, not for a Node start-up.
- */
-export class MonitorPool {
-  private standby: Promise<ChildProcess> | undefined;
-
-  private spawnStandby(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [monitorMain, "--standby"], {
-      detached: true,
-      stdio: ["ignore", "ignore", "ignore", "ipc"],
-    });
-    child.unref();
-    (child.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
-    const ready = new Promise<ChildProcess>((resolve, reject) => {
-      child.once("message", () => resolve(child));
-      child.once("error", reject);
-      child.once("exit", (code) => reject(new Error(`standby monitor exited with ${code}`)));
-    });
-    ready.catch(() => {});
-    return ready;
-  }
-
-  /** Starts a standby monitor now, so even the first StartContainer finds one ready. */
-  warm(): void {
-    this.standby ??= this.spawnStandby();
-  }
-
-  /** Hands `dir` to a ready monitor; returns the monitor's pid. */
-  async take(dir: string): Promise<number> {
-    const next = this.standby ?? this.spawnStandby();
-    this.standby = undefined;
-    let child: ChildProcess;
-    try {
-      child = await next;
-    } catch {
-      child = await this.spawnStandby();
-    }
-    child.send({ dir });
-    return child.pid ?? 0;
-  }
-
-  /** Ends the monitor waiting in standby (it holds no container). */
-  async close(): Promise<void> {
-    const pending = this.standby;
-    this.standby = undefined;
-    const child = await pending?.catch(() => undefined);
-    if (child?.connected) child.disconnect();
-  }
+/** The monitor's command line for the container in `dir` (its environment is the container's). */
+export function monitorArgs(dir: string, input: MonitorInput): string[] {
+  const args = ["--dir", dir, "--log", input.logPath];
+  if (input.pidFile) args.push("--pid-file", input.pidFile);
+  if (input.oomCounter) args.push("--oom-counter", input.oomCounter);
+  if (input.cwd) args.push("--cwd", input.cwd);
+  return [...args, "--", ...input.argv];
 }
 
 /** Starts the monitor for the container in `dir` and resolves once it runs or has failed to start. */
 export async function launchMonitor(
-  pool: MonitorPool,
   dir: string,
   input: MonitorInput,
   timeoutMs = 30_000,
 ): Promise<LaunchOutcome> {
-  writeFileSync(join(dir, "launch.json"), JSON.stringify(input));
-  const monitorPid = await pool.take(dir);
-  try {
-    return await awaitOutcome(dir, monitorPid, timeoutMs);
-  } finally {
-    pool.warm();
-  }
+  // Its own session (detached), so it and the container outlive the shim; unref'd, so the shim does
+  // not wait for it. Node still reaps it when it ends, which is what lets alive() see it gone.
+  const child = spawn(monitorBinary, monitorArgs(dir, input), {
+    env: input.env ?? {},
+    detached: true,
+    stdio: "ignore",
+  });
+  child.unref();
+  await new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (e) =>
+      reject(new ShimError("StartFailed", `cannot run the container monitor ${monitorBinary}: ${e.message}`)),
+    );
+  });
+  return awaitOutcome(dir, child.pid!, timeoutMs);
 }
+
+const reports = new Set(["started.json", "exit.json"]);
 
 function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
   const deadline = Date.now() + timeoutMs;
@@ -114,23 +103,21 @@ function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promi
       if (outcome) resolve(outcome);
       else reject(new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`));
     };
-    // The monitor's reports are renamed into `dir`, which wakes the watch; the poll behind it also
-    // notices a monitor that died without a word.
-    watching = onChange(dir, check, 25);
+    // The monitor's reports are renamed into `dir`, which wakes the watch (the temporary files it
+    // writes first do not need a look); the slow poll behind it notices a monitor that died without
+    // a word.
+    watching = onChange(dir, check, 250, (name) => reports.has(name));
     check();
   });
 }
 
 /** What the monitor has reported so far, or undefined while the container is still starting. */
 function outcomeNow(dir: string, monitorPid: number): LaunchOutcome | undefined {
-  const started = readStarted(dir);
-  if (started) return { kind: "started", started, monitorPid };
-  const exit = readExit(dir);
-  if (exit)
-    return exit.startError ? { kind: "failed", exit, monitorPid } : startedThenExited(dir, exit, monitorPid);
-  if ((monitorPid === 0 || !alive(monitorPid)) && !existsSync(join(dir, "exit.json")))
-    // The monitor itself died before reporting: treat as a failed start.
-    return {
+  const reported = reportedNow(dir, monitorPid);
+  if (reported || alive(monitorPid)) return reported;
+  // It may have reported just before it ended; otherwise it died before reporting: a failed start.
+  return (
+    reportedNow(dir, monitorPid) ?? {
       kind: "failed",
       monitorPid,
       exit: {
@@ -139,13 +126,18 @@ function outcomeNow(dir: string, monitorPid: number): LaunchOutcome | undefined 
         oomKilled: false,
         startError: "the container monitor exited without starting the container",
       },
-    };
-  return undefined;
+    }
+  );
 }
 
-function startedThenExited(dir: string, exit: ExitFile, monitorPid: number): LaunchOutcome {
-  const started = readStarted(dir) ?? { pid: 0, startedAt: exit.finishedAt };
-  return { kind: "started", started, monitorPid };
+function reportedNow(dir: string, monitorPid: number): LaunchOutcome | undefined {
+  const started = readStarted(dir);
+  if (started) return { kind: "started", started, monitorPid };
+  const exit = readExit(dir);
+  if (!exit) return undefined;
+  if (exit.startError) return { kind: "failed", exit, monitorPid };
+  // It ran and ended between the two reads: started.json is written before exit.json.
+  return { kind: "started", started: readStarted(dir) ?? { pid: 0, startedAt: exit.finishedAt }, monitorPid };
 }
 
 export function alive(pid: number): boolean {

@@ -1,5 +1,6 @@
-// The compiled container monitor (monitor.c, built by `npm run build`) run on small shell commands:
-// the CRI log lines it writes and the started.json / exit.json reports the shim reads.
+// The compiled container monitor (monitor.c, built by `npm run build`) run on small shell commands,
+// started with the command line the shim gives it: the CRI log lines it writes and the started.json /
+// exit.json reports the shim reads.
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -7,9 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
-
-const monitorBinary = fileURLToPath(new URL("./k8ts-monitor", import.meta.url));
+import { type ExitFile, monitorArgs, monitorBinary, type StartedFile } from "./launcher.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "k8ts-monitor-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -25,8 +24,8 @@ interface Entry {
 interface Run {
   dir: string;
   entries: Entry[];
-  started?: { pid: number; startedAt: number };
-  exit: { exitCode: number; finishedAt: number; oomKilled: boolean; startError?: string };
+  started?: StartedFile;
+  exit: ExitFile;
   monitorExitCode: number | null;
 }
 
@@ -38,10 +37,12 @@ async function monitor(
   const dir = join(scratch, `c${runs++}`);
   mkdirSync(dir);
   const logPath = join(dir, "container.log");
-  const args = ["--dir", dir, "--log", logPath];
-  if (options.pidFile) args.push("--pid-file", join(dir, options.pidFile));
-  if (options.cwd) args.push("--cwd", options.cwd);
-  args.push("--", ...(typeof argv === "function" ? argv(dir) : argv));
+  const args = monitorArgs(dir, {
+    argv: typeof argv === "function" ? argv(dir) : argv,
+    logPath,
+    ...(options.pidFile && { pidFile: join(dir, options.pidFile) }),
+    ...(options.cwd && { cwd: options.cwd }),
+  });
   const child = spawn(monitorBinary, args, {
     env: options.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" },
     stdio: "ignore",

@@ -36,3 +36,25 @@ test("without changes the fallback poll still runs the check; close stops it", a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("changes to names the filter rejects do not wake the check", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "k8ts-onchange-"));
+  const seen: string[] = [];
+  const watching = onChange(
+    dir,
+    () => seen.push("check"),
+    60_000,
+    (name) => name === "exit.json",
+  );
+  try {
+    writeFileSync(join(dir, "exit.json.tmp"), "{}");
+    writeFileSync(join(dir, "exit.json"), "{}");
+    await waitFor(() => seen.length > 0, { timeoutMs: 10_000, what: "the check to run" });
+    // inotify reports in order: had the .tmp file woken it, that would have come first; both
+    // events for exit.json (create, write) may each wake it.
+    assert.ok(seen.length <= 2, `woken ${seen.length} times`);
+  } finally {
+    watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,11 +5,21 @@
 
 import { type FSWatcher, watch } from "node:fs";
 
-/** Calls `check` on every change in `dir` and at least every `fallbackMs`, until closed. */
-export function onChange(dir: string, check: () => void, fallbackMs: number): { close(): void } {
+/**
+ * Calls `check` on every change in `dir` (only for names `wanted` accepts, when given) and at least
+ * every `fallbackMs`, until closed.
+ */
+export function onChange(
+  dir: string,
+  check: () => void,
+  fallbackMs: number,
+  wanted?: (name: string) => boolean,
+): { close(): void } {
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(dir, { persistent: true }, () => check());
+    watcher = watch(dir, { persistent: true }, (_event, name) => {
+      if (!wanted || !name || wanted(name)) check();
+    });
     watcher.on("error", () => {});
   } catch {
     // No inotify here: the poll alone.

@@ -20,7 +20,7 @@ export async function startContainer(
   if (sandbox.state !== "ready")
     throw failedPrecondition(`pod sandbox ${sandbox.id} is not ready: its containers cannot start`);
   const launch = await ctx.backend.launch(c, sandbox);
-  const outcome = await launchMonitor(ctx.monitors, ctx.store.containerDir(c.id), {
+  const outcome = await launchMonitor(ctx.store.containerDir(c.id), {
     ...launch,
     logPath: c.spec.logPath,
   });
