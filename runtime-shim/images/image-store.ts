@@ -3,13 +3,14 @@
 // "org.opencontainers.image.ref.name" annotation, plus an unpacked read-only rootfs per image under
 // <root>/images/rootfs/<id>. Nothing is fetched from a network: PullImage resolves a reference here,
 // builds the built-in busybox image on first use, or fails as the kubelet's ErrImagePull expects.
-// Known limitation: layers are unpacked in order without processing OCI whiteout files.
+// Layers are applied in order, whiteouts included (apply-layer.ts).
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { notFound } from "../errors.js";
+import { applyLayer } from "./apply-layer.js";
 import { normalizeReference } from "./reference.js";
 
 const refAnnotation = "org.opencontainers.image.ref.name";
@@ -152,8 +153,7 @@ export class ImageStore {
     mkdirSync(tmp, { recursive: true });
     for (const l of layers) {
       const blob = join(this.layoutDir, "blobs", "sha256", l.digest.slice(7));
-      const gz = l.mediaType.endsWith("gzip");
-      execFileSync("tar", [gz ? "-xzf" : "-xf", blob, "-C", tmp, "--numeric-owner"]);
+      applyLayer(tmp, blob, l.mediaType.endsWith("gzip") ? "gzip" : "none");
     }
     renameSync(tmp, rootfs);
   }
