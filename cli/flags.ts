@@ -1,5 +1,6 @@
 // Flag parsing shared by every verb: Kubernetes-style long flags (--etcd-servers=x or --etcd-servers x).
 
+import { openSync, writeSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./command.js";
 
@@ -23,9 +24,23 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
-/** One JSON object per line on stderr: what every long-running component logs. */
-export function jsonLogger(component: string) {
+/** Where a component's lines go: stderr by default, or its own file when it shares a process. */
+export type LineWriter = (text: string) => void;
+
+export const toStderr: LineWriter = (text) => void process.stderr.write(text);
+
+/**
+ * Appends to `path`, synchronously like stderr redirected to a file, so a line written just before
+ * the process exits is not lost. The descriptor stays open for the life of the process.
+ */
+export function toFile(path: string): LineWriter {
+  const fd = openSync(path, "a");
+  return (text) => void writeSync(fd, text);
+}
+
+/** One JSON object per line (on stderr unless told otherwise): what every long-running component logs. */
+export function jsonLogger(component: string, write: LineWriter = toStderr) {
   return (line: Record<string, unknown>) => {
-    process.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), component, ...line })}\n`);
+    write(`${JSON.stringify({ ts: new Date().toISOString(), component, ...line })}\n`);
   };
 }

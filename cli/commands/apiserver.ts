@@ -2,7 +2,8 @@
 
 import { startApiServer } from "../../apiserver/index.js";
 import type { Command } from "../command.js";
-import { intFlag, jsonLogger, parseFlags } from "../flags.js";
+import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
+import { intFlag, parseFlags } from "../flags.js";
 
 const flags = {
   "etcd-servers": { type: "string", default: "http://127.0.0.1:2379" },
@@ -18,28 +19,26 @@ export const command: Command = {
   --etcd-prefix PREFIX  key prefix in etcd (default /registry)
   --bind-address IP     address to listen on (default 127.0.0.1)
   --port N              port to listen on (default 6443; 0 picks a free one)`,
-  async run(argv) {
-    const { values } = parseFlags(argv, flags);
-    const log = jsonLogger("apiserver");
-    const server = await startApiServer({
-      etcdServers: values["etcd-servers"]
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-      etcdPrefix: values["etcd-prefix"],
-      bindAddress: values["bind-address"],
-      port: intFlag("port", values.port, 6443),
-      log,
-    });
-    process.stdout.write(`apiserver listening on ${server.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        log({ level: "info", msg: "shutting down" });
-        server.close().then(resolve, resolve);
-      };
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
-    });
+  run: (argv) => runAlone("apiserver", start, argv),
+};
+
+export const start: StartComponent = async (argv, { log, say }) => {
+  const { values } = parseFlags(argv, flags);
+  const server = await startApiServer({
+    etcdServers: values["etcd-servers"]
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    etcdPrefix: values["etcd-prefix"],
+    bindAddress: values["bind-address"],
+    port: intFlag("port", values.port, 6443),
+    log,
+  });
+  say(`apiserver listening on ${server.url}`);
+  return untilStopped(async (stop) => {
+    await aborted(stop);
+    log({ level: "info", msg: "shutting down" });
+    await server.close().catch(() => undefined);
     return 0;
-  },
+  });
 };

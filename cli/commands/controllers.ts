@@ -15,6 +15,7 @@ import {
   startControllers,
 } from "../../controllers/index.js";
 import { type Command, UsageError } from "../command.js";
+import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
 import {
   durationFlag,
   hostPortFlag,
@@ -22,9 +23,8 @@ import {
   leaderElectionUsage,
   leaderElectorFromFlags,
   runUntilStopped,
-  stopOnSignals,
 } from "../component-flags.js";
-import { jsonLogger, parseFlags } from "../flags.js";
+import { parseFlags } from "../flags.js";
 
 const D = NODE_LIFECYCLE_DEFAULTS;
 const flags = {
@@ -66,103 +66,105 @@ ${leaderElectionUsage("kube-controller-manager", "run the controllers")}
   --unhealthy-zone-threshold F        not-ready fraction that makes a partial disruption (default 0.55)
   --large-cluster-size-threshold N    smaller clusters stop tainting in a partial disruption (default 50)
 Durations: 500ms, 15s, 2m, 1m30s.`,
-  async run(argv) {
-    const { values } = parseFlags(argv, flags);
-    const log = jsonLogger("controllers");
-    const controllers = controllerList(values.controllers);
-    const nodeLifecycle = {
-      gracePeriodMs: durationFlag("node-monitor-grace-period", values["node-monitor-grace-period"]),
-      monitorPeriodMs: durationFlag("node-monitor-period", values["node-monitor-period"]),
-      defaultTolerations: {
-        notReadySeconds: number(
-          "default-not-ready-toleration-seconds",
-          values["default-not-ready-toleration-seconds"],
-        ),
-        unreachableSeconds: number(
-          "default-unreachable-toleration-seconds",
-          values["default-unreachable-toleration-seconds"],
-        ),
-      },
-      rates: {
-        rate: number("node-eviction-rate", values["node-eviction-rate"]),
-        secondaryRate: number("secondary-node-eviction-rate", values["secondary-node-eviction-rate"]),
-        unhealthyThreshold: number("unhealthy-zone-threshold", values["unhealthy-zone-threshold"]),
-        largeClusterThreshold: number("large-cluster-size-threshold", values["large-cluster-size-threshold"]),
-      },
-    };
-    // --master alone needs no kubeconfig; with one, it overrides the server and keeps the credentials.
-    const cfg =
-      values.master && !values.kubeconfig ? undefined : clientConfigFrom({ kubeconfig: values.kubeconfig });
-    const server = values.master ?? cfg?.server ?? "";
-    const client = new RestClient({ server, token: cfg?.token, userAgent: "k8ts-controllers" });
-    const identity = `${hostname()}_${randomUUID()}`;
-    const recorder = new EventRecorder(
-      client,
-      { component: "k8ts-controllers", host: hostname() },
-      { onError: (err) => log({ level: "warn", msg: "event not recorded", error: String(err) }) },
-    );
-    const metrics = new ControllerMetrics();
-    const observer = {
-      reconciled: (e: Parameters<ControllerMetrics["reconciled"]>[0]) => metrics.reconciled(e),
-      // Conflicts with a lagging cache are routine (retried with backoff); repeated failures are worth a look.
-      reconcileError: (e: { controller: string; key: string; error: unknown; retries: number }) =>
-        log({
-          level: e.retries >= 3 ? "warn" : "debug",
-          msg: "reconcile failed",
-          ...e,
-          error: String(e.error),
-        }),
-    };
+  run: (argv) => runAlone("controllers", start, argv),
+};
 
-    /** Runs the controllers until `signal` aborts. */
-    const runControllers = async (signal: AbortSignal) => {
-      let running: RunningControllers | undefined;
-      try {
-        running = await startControllers({
-          client,
-          controllers,
-          recorder,
-          log,
-          observer,
-          nodeLifecycle,
-        });
-        metrics.track(running.controllers);
-        metrics.leader.set(1);
-        if (!signal.aborted)
-          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-      } finally {
-        metrics.leader.set(0);
-        metrics.untrack();
-        await running?.stop();
-        await recorder.flush();
-      }
-    };
+export const start: StartComponent = async (argv, { log, say }) => {
+  const { values } = parseFlags(argv, flags);
+  const controllers = controllerList(values.controllers);
+  const nodeLifecycle = {
+    gracePeriodMs: durationFlag("node-monitor-grace-period", values["node-monitor-grace-period"]),
+    monitorPeriodMs: durationFlag("node-monitor-period", values["node-monitor-period"]),
+    defaultTolerations: {
+      notReadySeconds: number(
+        "default-not-ready-toleration-seconds",
+        values["default-not-ready-toleration-seconds"],
+      ),
+      unreachableSeconds: number(
+        "default-unreachable-toleration-seconds",
+        values["default-unreachable-toleration-seconds"],
+      ),
+    },
+    rates: {
+      rate: number("node-eviction-rate", values["node-eviction-rate"]),
+      secondaryRate: number("secondary-node-eviction-rate", values["secondary-node-eviction-rate"]),
+      unhealthyThreshold: number("unhealthy-zone-threshold", values["unhealthy-zone-threshold"]),
+      largeClusterThreshold: number("large-cluster-size-threshold", values["large-cluster-size-threshold"]),
+    },
+  };
+  // --master alone needs no kubeconfig; with one, it overrides the server and keeps the credentials.
+  const cfg =
+    values.master && !values.kubeconfig ? undefined : clientConfigFrom({ kubeconfig: values.kubeconfig });
+  const server = values.master ?? cfg?.server ?? "";
+  const client = new RestClient({ server, token: cfg?.token, userAgent: "k8ts-controllers" });
+  const identity = `${hostname()}_${randomUUID()}`;
+  const recorder = new EventRecorder(
+    client,
+    { component: "k8ts-controllers", host: hostname() },
+    { onError: (err) => log({ level: "warn", msg: "event not recorded", error: String(err) }) },
+  );
+  const metrics = new ControllerMetrics();
+  const observer = {
+    reconciled: (e: Parameters<ControllerMetrics["reconciled"]>[0]) => metrics.reconciled(e),
+    // Conflicts with a lagging cache are routine (retried with backoff); repeated failures are worth a look.
+    reconcileError: (e: { controller: string; key: string; error: unknown; retries: number }) =>
+      log({
+        level: e.retries >= 3 ? "warn" : "debug",
+        msg: "reconcile failed",
+        ...e,
+        error: String(e.error),
+      }),
+  };
 
-    const { elector } = leaderElectorFromFlags(values, client, log, runControllers, identity);
-
-    const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
-    const endpoints = await serveManagerEndpoints({
-      host,
-      port,
-      metrics,
-      unhealthy: () => (elector && !elector.healthy() ? "leader lease renewals stalled" : undefined),
-    });
-    process.stdout.write(`controllers serving /metrics on ${host}:${endpoints.port}\n`);
-    log({
-      level: "info",
-      msg: "controller manager serving",
-      metricsPort: endpoints.port,
-      controllers,
-      identity,
-    });
-
+  /** Runs the controllers until `signal` aborts. */
+  const runControllers = async (signal: AbortSignal) => {
+    let running: RunningControllers | undefined;
     try {
-      return await runUntilStopped(elector, runControllers, stopOnSignals(), log);
+      running = await startControllers({
+        client,
+        controllers,
+        recorder,
+        log,
+        observer,
+        nodeLifecycle,
+      });
+      metrics.track(running.controllers);
+      metrics.leader.set(1);
+      await aborted(signal);
+    } finally {
+      metrics.leader.set(0);
+      metrics.untrack();
+      await running?.stop();
+      await recorder.flush();
+    }
+  };
+
+  const { elector } = leaderElectorFromFlags(values, client, log, runControllers, identity);
+
+  const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
+  const endpoints = await serveManagerEndpoints({
+    host,
+    port,
+    metrics,
+    unhealthy: () => (elector && !elector.healthy() ? "leader lease renewals stalled" : undefined),
+  });
+  say(`controllers serving /metrics on ${host}:${endpoints.port}`);
+  log({
+    level: "info",
+    msg: "controller manager serving",
+    metricsPort: endpoints.port,
+    controllers,
+    identity,
+  });
+
+  return untilStopped(async (stop) => {
+    try {
+      return await runUntilStopped(elector, runControllers, stop, log);
     } finally {
       log({ level: "info", msg: "shutting down" });
       await endpoints.close();
     }
-  },
+  });
 };
 
 function controllerList(v: string): ControllerName[] {

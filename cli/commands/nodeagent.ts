@@ -4,7 +4,8 @@ import type { Taint } from "../../api/index.js";
 import { loadKubeconfig, RestClient, resolveClientConfig } from "../../client/index.js";
 import { startNodeAgent } from "../../nodeagent/index.js";
 import { type Command, UsageError } from "../command.js";
-import { intFlag, jsonLogger, parseFlags } from "../flags.js";
+import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
+import { intFlag, parseFlags } from "../flags.js";
 
 const flags = {
   kubeconfig: { type: "string" },
@@ -60,44 +61,42 @@ export const command: Command = {
   --labels k=v,...           extra node labels
   --taints k=v:Effect,...    taints to register the node with
   --node-lease-duration-seconds N   the node Lease's duration; renewed every quarter of it (default 40)`,
-  async run(argv) {
-    const { values } = parseFlags(argv, flags);
-    const nodeName = values["node-name"];
-    const runtimeEndpoint = values["runtime-endpoint"];
-    if (!nodeName) throw new UsageError("--node-name is required");
-    if (!runtimeEndpoint) throw new UsageError("--runtime-endpoint is required");
-    const leaseDurationSeconds = intFlag(
-      "node-lease-duration-seconds",
-      values["node-lease-duration-seconds"],
-      40,
-    );
-    if (leaseDurationSeconds < 1) throw new UsageError("--node-lease-duration-seconds must be at least 1");
-    const cfg = resolveClientConfig(loadKubeconfig({ kubeconfig: values.kubeconfig }));
-    const log = jsonLogger("nodeagent");
-    const agent = await startNodeAgent({
-      client: RestClient.fromConfig(cfg, { userAgent: `k8ts-nodeagent/${nodeName}` }),
-      nodeName,
-      runtimeEndpoint,
-      rootDir: values["root-dir"],
-      address: values.address,
-      port: intFlag("port", values.port, 10250),
-      cpu: values.cpu,
-      memory: values.memory,
-      maxPods: intFlag("max-pods", values["max-pods"], 110),
-      labels: parseLabels(values.labels),
-      taints: parseTaints(values.taints),
-      leaseDurationSeconds,
-      log,
-    });
-    process.stdout.write(`nodeagent ${nodeName} serving on ${values.address}:${agent.port}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        log({ level: "info", msg: "shutting down; containers keep running", signal });
-        agent.stop().then(resolve, resolve);
-      };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
-    });
+  run: (argv) => runAlone("nodeagent", start, argv),
+};
+
+export const start: StartComponent = async (argv, { log, say }) => {
+  const { values } = parseFlags(argv, flags);
+  const nodeName = values["node-name"];
+  const runtimeEndpoint = values["runtime-endpoint"];
+  if (!nodeName) throw new UsageError("--node-name is required");
+  if (!runtimeEndpoint) throw new UsageError("--runtime-endpoint is required");
+  const leaseDurationSeconds = intFlag(
+    "node-lease-duration-seconds",
+    values["node-lease-duration-seconds"],
+    40,
+  );
+  if (leaseDurationSeconds < 1) throw new UsageError("--node-lease-duration-seconds must be at least 1");
+  const cfg = resolveClientConfig(loadKubeconfig({ kubeconfig: values.kubeconfig }));
+  const agent = await startNodeAgent({
+    client: RestClient.fromConfig(cfg, { userAgent: `k8ts-nodeagent/${nodeName}` }),
+    nodeName,
+    runtimeEndpoint,
+    rootDir: values["root-dir"],
+    address: values.address,
+    port: intFlag("port", values.port, 10250),
+    cpu: values.cpu,
+    memory: values.memory,
+    maxPods: intFlag("max-pods", values["max-pods"], 110),
+    labels: parseLabels(values.labels),
+    taints: parseTaints(values.taints),
+    leaseDurationSeconds,
+    log,
+  });
+  say(`nodeagent ${nodeName} serving on ${values.address}:${agent.port}`);
+  return untilStopped(async (stop) => {
+    await aborted(stop);
+    log({ level: "info", msg: "shutting down; containers keep running" });
+    await agent.stop().catch(() => undefined);
     return 0;
-  },
+  });
 };

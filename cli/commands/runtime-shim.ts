@@ -1,6 +1,5 @@
 // `k8ts runtime-shim`: the node's container runtime (CRI RuntimeService + ImageService over gRPC).
 
-import { parseArgs } from "node:util";
 import type { BackendName } from "../../runtime-shim/index.js";
 import {
   backendNames,
@@ -10,6 +9,20 @@ import {
   teardown,
 } from "../../runtime-shim/index.js";
 import { type Command, UsageError } from "../command.js";
+import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
+import { parseFlags } from "../flags.js";
+
+const flags = {
+  listen: { type: "string", default: "unix:///run/k8ts/runtime.sock" },
+  root: { type: "string", default: "/var/lib/k8ts/runtime" },
+  backend: { type: "string", default: defaultBackend() },
+  "pod-cidr": { type: "string" },
+  "cni-bridge": { type: "string" },
+  "cni-bin-dir": { type: "string" },
+  "metrics-bind-address": { type: "string" },
+  teardown: { type: "boolean", default: false },
+  "streaming-address": { type: "string" },
+} as const;
 
 export const command: Command = {
   summary: "Run the node's container runtime (CRI gRPC over a unix socket)",
@@ -25,64 +38,44 @@ export const command: Command = {
   --streaming-address  host:port of the exec streaming server (default 127.0.0.1:<free port>)
   --teardown     do not serve: remove every sandbox and container under --root (processes, CNI, mounts,
                  cgroups), then exit`,
-  async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        listen: { type: "string", default: "unix:///run/k8ts/runtime.sock" },
-        root: { type: "string", default: "/var/lib/k8ts/runtime" },
-        backend: { type: "string", default: defaultBackend() },
-        "pod-cidr": { type: "string" },
-        "cni-bridge": { type: "string" },
-        "cni-bin-dir": { type: "string" },
-        "metrics-bind-address": { type: "string" },
-        teardown: { type: "boolean", default: false },
-        "streaming-address": { type: "string" },
-      },
-      strict: true,
-    });
-    const backendName = values.backend as BackendName;
-    if (!backendNames.includes(backendName))
-      throw new UsageError(`--backend must be one of ${backendNames.join(", ")}, got "${values.backend}"`);
-    const backend = await createBackend(backendName, {
-      root: values.root!,
-      podCidr: values["pod-cidr"],
-      cniBridge: values["cni-bridge"],
-      cniBinDir: values["cni-bin-dir"],
-    });
-    if (values.teardown) {
-      const removed = await teardown(values.root!, backend);
-      log({ msg: "runtime-shim teardown done", root: values.root, ...removed });
-      return 0;
-    }
-    const shim = await startShim({
-      listen: values.listen!,
-      root: values.root!,
-      backend,
-      metricsAddress: values["metrics-bind-address"],
-      streamingAddress: values["streaming-address"],
-    });
-    log({
-      msg: "runtime-shim serving",
-      address: shim.address,
-      backend: backend.name,
-      root: values.root,
-      metricsPort: shim.metricsPort,
-    });
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        log({ msg: "runtime-shim stopping", signal });
-        shim.close().then(resolve);
-      };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
-    });
-    return 0;
-  },
+  run: (argv) => runAlone("runtime-shim", start, argv),
 };
 
-function log(fields: Record<string, unknown>): void {
-  process.stderr.write(
-    `${JSON.stringify({ time: new Date().toISOString(), component: "runtime-shim", ...fields })}\n`,
-  );
-}
+/** Serves until stopped; with --teardown, empties --root and is done at once. */
+export const start: StartComponent = async (argv, { log }) => {
+  const { values } = parseFlags(argv, flags);
+  const backendName = values.backend as BackendName;
+  if (!backendNames.includes(backendName))
+    throw new UsageError(`--backend must be one of ${backendNames.join(", ")}, got "${values.backend}"`);
+  const backend = await createBackend(backendName, {
+    root: values.root,
+    podCidr: values["pod-cidr"],
+    cniBridge: values["cni-bridge"],
+    cniBinDir: values["cni-bin-dir"],
+  });
+  if (values.teardown) {
+    const removed = await teardown(values.root, backend);
+    log({ msg: "runtime-shim teardown done", root: values.root, ...removed });
+    return { done: Promise.resolve(0), stop: () => Promise.resolve(0) };
+  }
+  const shim = await startShim({
+    listen: values.listen,
+    root: values.root,
+    backend,
+    metricsAddress: values["metrics-bind-address"],
+    streamingAddress: values["streaming-address"],
+  });
+  log({
+    msg: "runtime-shim serving",
+    address: shim.address,
+    backend: backend.name,
+    root: values.root,
+    metricsPort: shim.metricsPort,
+  });
+  return untilStopped(async (stop) => {
+    await aborted(stop);
+    log({ msg: "runtime-shim stopping" });
+    await shim.close();
+    return 0;
+  });
+};

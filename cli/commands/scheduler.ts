@@ -11,15 +11,15 @@ import {
   startSchedulerServer,
 } from "../../scheduler/index.js";
 import { type Command, UsageError } from "../command.js";
+import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
 import {
   hostPortFlag,
   leaderElectionFlags,
   leaderElectionUsage,
   leaderElectorFromFlags,
   runUntilStopped,
-  stopOnSignals,
 } from "../component-flags.js";
-import { intFlag, jsonLogger, parseFlags } from "../flags.js";
+import { intFlag, parseFlags } from "../flags.js";
 
 const flags = {
   kubeconfig: { type: "string" },
@@ -39,56 +39,59 @@ export const command: Command = {
   --metrics-bind-address A   host:port for /metrics, /healthz, /readyz, /debug/decisions (default 127.0.0.1:10259; port 0 picks one)
   --max-binds-in-flight N    binds outstanding at once; decisions wait beyond this (default 64)
 ${leaderElectionUsage("kube-scheduler", "schedule")}`,
-  async run(argv) {
-    const { values } = parseFlags(argv, flags);
-    const log = jsonLogger("scheduler");
-    let config = defaultSchedulerConfig();
-    if (values.config) {
-      let text: string;
-      try {
-        text = readFileSync(values.config, "utf8");
-      } catch (err) {
-        throw new UsageError(`--config: cannot read ${values.config}: ${(err as Error).message}`);
-      }
-      try {
-        config = parseSchedulerConfig(text, values.config);
-      } catch (err) {
-        if (err instanceof ConfigError) throw new UsageError(`invalid scheduler config: ${err.message}`);
-        throw err;
-      }
-    }
-    const client = RestClient.fromConfig(clientConfig(values.kubeconfig, values.master), {
-      userAgent: "k8ts-scheduler",
-    });
-    const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
-    const scheduler = new Scheduler({
-      client,
-      config,
-      log,
-      maxBindsInFlight: Math.max(1, intFlag("max-binds-in-flight", values["max-binds-in-flight"], 64)),
-    });
+  run: (argv) => runAlone("scheduler", start, argv),
+};
 
-    const { elector } = leaderElectorFromFlags(values, client, log, (signal) => scheduler.run(signal));
-
-    const server = await startSchedulerServer({
-      host,
-      port,
-      metrics: scheduler.metrics,
-      decisions: scheduler.decisions,
-      ready: () => scheduler.hasSynced(),
-      unhealthy: () => (elector && !elector.healthy() ? "leader lease renewals stalled" : undefined),
-    });
-    log({
-      level: "info",
-      msg: "scheduler serving",
-      metricsPort: server.port,
-      profiles: [...scheduler.profiles.keys()],
-    });
-    process.stdout.write(`scheduler serving /metrics on ${host}:${server.port}\n`);
-
-    const stop = stopOnSignals();
+export const start: StartComponent = async (argv, { log, say }) => {
+  const { values } = parseFlags(argv, flags);
+  let config = defaultSchedulerConfig();
+  if (values.config) {
+    let text: string;
     try {
-      if (!(await scheduler.start())) return 0;
+      text = readFileSync(values.config, "utf8");
+    } catch (err) {
+      throw new UsageError(`--config: cannot read ${values.config}: ${(err as Error).message}`);
+    }
+    try {
+      config = parseSchedulerConfig(text, values.config);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`invalid scheduler config: ${err.message}`);
+      throw err;
+    }
+  }
+  const client = RestClient.fromConfig(clientConfig(values.kubeconfig, values.master), {
+    userAgent: "k8ts-scheduler",
+  });
+  const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
+  const scheduler = new Scheduler({
+    client,
+    config,
+    log,
+    maxBindsInFlight: Math.max(1, intFlag("max-binds-in-flight", values["max-binds-in-flight"], 64)),
+  });
+
+  const { elector } = leaderElectorFromFlags(values, client, log, (signal) => scheduler.run(signal));
+
+  const server = await startSchedulerServer({
+    host,
+    port,
+    metrics: scheduler.metrics,
+    decisions: scheduler.decisions,
+    ready: () => scheduler.hasSynced(),
+    unhealthy: () => (elector && !elector.healthy() ? "leader lease renewals stalled" : undefined),
+  });
+  log({
+    level: "info",
+    msg: "scheduler serving",
+    metricsPort: server.port,
+    profiles: [...scheduler.profiles.keys()],
+  });
+  say(`scheduler serving /metrics on ${host}:${server.port}`);
+
+  return untilStopped(async (stop) => {
+    try {
+      // Stopped before the informers synced (the API server never answered): nothing to run.
+      if (!(await Promise.race([scheduler.start(), aborted(stop).then(() => false)]))) return 0;
       log({ level: "info", msg: "informers synced" });
       return await runUntilStopped(elector, (signal) => scheduler.run(signal), stop, log);
     } finally {
@@ -96,7 +99,7 @@ ${leaderElectionUsage("kube-scheduler", "schedule")}`,
       await scheduler.stop();
       await server.close();
     }
-  },
+  });
 };
 
 function clientConfig(kubeconfig: string | undefined, master: string | undefined): ClientConfig {
