@@ -23,3 +23,9 @@ export function nodeFlags(component: Component): readonly string[] {
     ? SMALL_YOUNG_GENERATION
     : [...SMALL_YOUNG_GENERATION, "--optimize-for-size"];
 }
+
+/** For a process hosting several components: the flags every one of them runs with alone. */
+export function sharedNodeFlags(perComponent: (readonly string[])[]): readonly string[] {
+  const [first = [], ...rest] = perComponent;
+  return first.filter((f) => rest.every((flags) => flags.includes(f)));
+}

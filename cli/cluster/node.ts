@@ -2,10 +2,20 @@
 // cluster heal. kill is a crash: the node agent dies without a word and the node's containers go
 // with it (its runtime is emptied and stopped), so the Lease stops being renewed and the node
 // lifecycle controller must notice. restart starts the node's processes again with the same flags.
+// In a combined cluster (`k8ts up --combined`) the node is one worker process: kill kills it,
+// restart starts it again.
 
 import { emptyAndStopRuntime } from "./node-runtime.js";
 import { spawnLogged } from "./spawn.js";
-import { isAlive, logDir, type ProcessRecord, readState, writeState } from "./state.js";
+import {
+  componentsOf,
+  findComponent,
+  isAlive,
+  logDir,
+  type ProcessRecord,
+  readState,
+  writeState,
+} from "./state.js";
 import { ClusterError } from "./up.js";
 
 function nodeProcesses(dataDir: string, node: string) {
@@ -13,19 +23,29 @@ function nodeProcesses(dataDir: string, node: string) {
   if (!state || state.processes.length === 0) {
     throw new ClusterError(`no cluster is running from ${dataDir}: start one with \`k8ts up\``);
   }
-  const agent = state.processes.find((p) => p.name === `nodeagent-${node}`);
-  const runtime = state.processes.find((p) => p.name === `runtime-${node}`);
+  const agent = findComponent(state.processes, `nodeagent-${node}`);
+  const runtime = findComponent(state.processes, `runtime-${node}`);
   if (!agent || !runtime) {
-    const nodes = state.processes.filter((p) => p.name.startsWith("nodeagent-")).map((p) => p.name.slice(10));
+    const nodes = state.processes
+      .flatMap((p) => componentsOf(p))
+      .filter((c) => c.name.startsWith("nodeagent-"))
+      .map((c) => c.name.slice(10));
     throw new ClusterError(
       `no node "${node}" in this cluster; its nodes are: ${nodes.join(", ") || "(none)"}`,
     );
   }
-  return { state, agent, runtime };
+  // In a combined cluster both are the node's one worker process.
+  return {
+    state,
+    agent: agent.host,
+    runtime: runtime.component,
+    hosts: [...new Set([runtime.host, agent.host])],
+  };
 }
 
 export async function killNode(dataDir: string, node: string, progress: (l: string) => void): Promise<void> {
   const { agent, runtime } = nodeProcesses(dataDir, node);
+  const what = agent.components ? `${agent.name} (runtime-shim and node agent)` : `node agent of ${node}`;
   if (isAlive(agent.pid)) {
     try {
       process.kill(-agent.pid, "SIGKILL");
@@ -33,9 +53,9 @@ export async function killNode(dataDir: string, node: string, progress: (l: stri
       /* already gone */
     }
     while (isAlive(agent.pid)) await new Promise((r) => setTimeout(r, 20));
-    progress(`node agent of ${node} killed (pid ${agent.pid})`);
+    progress(`${what} killed (pid ${agent.pid})`);
   } else {
-    progress(`node agent of ${node} was not running`);
+    progress(`${what} was not running`);
   }
   const pods = await emptyAndStopRuntime(runtime, logDir(dataDir));
   progress(`runtime of ${node} stopped; ${pods} pod${pods === 1 ? "" : "s"} died with it`);
@@ -46,20 +66,20 @@ export async function restartNode(
   node: string,
   progress: (l: string) => void,
 ): Promise<void> {
-  const { state, agent, runtime } = nodeProcesses(dataDir, node);
+  const { state, agent, hosts } = nodeProcesses(dataDir, node);
   const logs = logDir(dataDir);
   const respawn = (rec: ProcessRecord): ProcessRecord => {
     if (isAlive(rec.pid)) {
       progress(`${rec.name} is already running (pid ${rec.pid})`);
       return rec;
     }
-    const fresh = spawnLogged(rec.name, rec.args[0]!, rec.args.slice(1), logs);
+    const fresh = { ...rec, ...spawnLogged(rec.name, rec.args[0]!, rec.args.slice(1), logs) };
     progress(`${rec.name} started (pid ${fresh.pid})`);
     return fresh;
   };
-  const newRuntime = respawn(runtime);
-  const newAgent = respawn(agent);
-  state.processes = state.processes.map((p) => (p === runtime ? newRuntime : p === agent ? newAgent : p));
+  const fresh = new Map(hosts.map((h) => [h, respawn(h)]));
+  const newAgent = fresh.get(agent)!;
+  state.processes = state.processes.map((p) => fresh.get(p) ?? p);
   writeState(state);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -1,10 +1,12 @@
 // What a local cluster is made of: the processes `k8ts up` starts, in order, with their flags and
 // how to tell each is ready. Pure: ports and paths come in, the plan comes out (table-tested);
-// up.ts carries it out.
+// up.ts carries it out. With `combined`, the same components are folded into fewer processes:
+// one control-plane process (`k8ts control-plane`) and one per node (`k8ts worker`), each component
+// still with the flags, ports and log file it has when it runs alone.
 
 import { join } from "node:path";
 import { etcdArgs } from "./etcd-args.js";
-import { nodeFlags } from "./node-flags.js";
+import { nodeFlags, sharedNodeFlags } from "./node-flags.js";
 import { nodeLeaseDurationSeconds } from "./node-lease-timing.js";
 import { podNetwork } from "./pod-network.js";
 
@@ -20,10 +22,23 @@ export interface ProcessSpec {
   args: string[];
   /** For a k8ts verb: the Node.js/V8 flags it runs with (node-flags.ts). */
   nodeFlags?: readonly string[];
-  ready: Readiness;
+  /** Every check must pass, in order, before the process counts as started. */
+  ready: Readiness[];
   /** Processes of one wave start together and are waited for together. */
   wave: number;
   node?: string;
+  /**
+   * A combined process: the components it hosts, each as it would run alone (its verb's args,
+   * its Node.js flags) and the log file it writes in the process.
+   */
+  components?: HostedSpec[];
+}
+
+export interface HostedSpec {
+  name: string;
+  args: string[];
+  nodeFlags: readonly string[];
+  log: string;
 }
 
 export interface PlanInput {
@@ -40,6 +55,8 @@ export interface PlanInput {
    */
   nodeMonitorGracePeriodMs?: number;
   unreachableTolerationSeconds?: number;
+  /** One process for the control plane and one per node instead of one per component. */
+  combined?: boolean;
   ports: {
     etcdClient: number;
     etcdPeer: number;
@@ -68,6 +85,12 @@ export function nodeName(i: number): string {
 }
 
 export function planCluster(p: PlanInput): ClusterPlan {
+  const plan = planComponents(p);
+  return p.combined ? { ...plan, processes: combine(plan.processes, join(p.dataDir, "logs")) } : plan;
+}
+
+/** One process per component. */
+function planComponents(p: PlanInput): ClusterPlan {
   const etcdEndpoint = `http://127.0.0.1:${p.ports.etcdClient}`;
   const apiserverUrl = `http://127.0.0.1:${p.ports.apiserver}`;
   const kubeconfig = join(p.dataDir, "kubeconfig");
@@ -85,7 +108,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
         // seconds, and with 3.4's 100000 the in-memory raft log grows for days before a snapshot.
         snapshotCount: 10_000,
       }),
-      ready: { kind: "http", url: `${etcdEndpoint}/health` },
+      ready: [{ kind: "http", url: `${etcdEndpoint}/health` }],
       wave: 0,
     },
     {
@@ -101,7 +124,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
         "--port",
         String(p.ports.apiserver),
       ],
-      ready: { kind: "http", url: `${apiserverUrl}/readyz` },
+      ready: [{ kind: "http", url: `${apiserverUrl}/readyz` }],
       wave: 1,
     },
     {
@@ -109,7 +132,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
       program: "k8ts",
       nodeFlags: nodeFlags("scheduler"),
       args: ["scheduler", "--kubeconfig", kubeconfig, "--metrics-bind-address", schedulerAddress],
-      ready: { kind: "http", url: `http://${schedulerAddress}/healthz` },
+      ready: [{ kind: "http", url: `http://${schedulerAddress}/healthz` }],
       wave: 2,
     },
   ];
@@ -135,7 +158,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
           ]
         : []),
     ],
-    ready: { kind: "http", url: `http://127.0.0.1:${p.ports.controllers}/healthz` },
+    ready: [{ kind: "http", url: `http://127.0.0.1:${p.ports.controllers}/healthz` }],
     wave: 2,
   });
 
@@ -166,7 +189,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
       program: "k8ts",
       nodeFlags: nodeFlags("runtime-shim"),
       args: runtimeArgs,
-      ready: { kind: "http", url: `http://127.0.0.1:${p.ports.runtimes[i]}/healthz` },
+      ready: [{ kind: "http", url: `http://127.0.0.1:${p.ports.runtimes[i]}/healthz` }],
       wave: 2,
       node: name,
     });
@@ -193,7 +216,7 @@ export function planCluster(p: PlanInput): ClusterPlan {
         "--node-lease-duration-seconds",
         String(nodeLeaseDurationSeconds(p.nodeMonitorGracePeriodMs)),
       ],
-      ready: { kind: "node", name },
+      ready: [{ kind: "node", name }],
       wave: 3,
       node: name,
     });
@@ -206,6 +229,77 @@ export function planCluster(p: PlanInput): ClusterPlan {
     ...(p.runtime === "runc" ? { podNetwork: pods.block } : {}),
     processes,
   };
+}
+
+/**
+ * Folds the components into one control-plane process (wave 1, after etcd) and one worker per node
+ * (wave 2). Each hosted component gets its flags back through `--<verb>-arg key=value` and logs to
+ * the file it would log to alone, so `logs/nodeagent-node-1.log` means the same in both modes.
+ */
+function combine(separate: ProcessSpec[], logs: string): ProcessSpec[] {
+  const controlPlane = separate.filter((s) => ["apiserver", "scheduler", "controllers"].includes(s.name));
+  const nodes = [...new Set(separate.flatMap((s) => (s.node ? [s.node] : [])))];
+  return [
+    ...separate.filter((s) => s.program === "etcd"),
+    host("control-plane", "control-plane", controlPlane, logs, 1),
+    ...nodes.map((n) =>
+      host(
+        `worker-${n}`,
+        "worker",
+        separate.filter((s) => s.node === n),
+        logs,
+        2,
+        n,
+      ),
+    ),
+  ];
+}
+
+function host(
+  name: string,
+  verb: string,
+  parts: ProcessSpec[],
+  logs: string,
+  wave: number,
+  node?: string,
+): ProcessSpec {
+  const components = parts.map((s) => ({
+    name: s.name,
+    args: s.args,
+    nodeFlags: s.nodeFlags ?? [],
+    log: join(logs, `${s.name}.log`),
+  }));
+  const args = [verb];
+  for (const c of components) {
+    const [component, ...flags] = c.args;
+    for (const kv of keyValues(flags)) args.push(`--${component}-arg`, kv);
+    args.push(`--${component}-log`, c.log);
+  }
+  return {
+    name,
+    program: "k8ts",
+    args,
+    nodeFlags: sharedNodeFlags(components.map((c) => c.nodeFlags)),
+    ready: parts.flatMap((s) => s.ready),
+    wave,
+    ...(node ? { node } : {}),
+    components,
+  };
+}
+
+/** ["--port", "6443", "--leader-elect", "--x=y"] → ["port=6443", "leader-elect", "x=y"]. */
+export function keyValues(flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!.replace(/^--/, "");
+    const value = flags[i + 1];
+    if (flag.includes("=") || value === undefined || value.startsWith("--")) out.push(flag);
+    else {
+      out.push(`${flag}=${value}`);
+      i++;
+    }
+  }
+  return out;
 }
 
 /** Four hex characters from the data dir: keeps two clusters' bridge names apart. */

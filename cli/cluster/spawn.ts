@@ -23,14 +23,20 @@ export function spawnLogged(name: string, cmd: string, args: string[], logsDir: 
   }
 }
 
-/** A k8ts component (`k8ts <verb> ...`) as its own process, with Node.js/V8 flags before the script. */
+/** The command line of `k8ts <verb> ...`, with Node.js/V8 flags before the script. */
+export function k8tsCommand(verbArgs: string[], nodeFlags: readonly string[] = []): string[] {
+  return [process.execPath, ...nodeFlags, MAIN, ...verbArgs];
+}
+
+/** A k8ts component (`k8ts <verb> ...`) as its own process. */
 export function spawnComponent(
   name: string,
   verbArgs: string[],
   logsDir: string,
   nodeFlags: readonly string[] = [],
 ): ProcessRecord {
-  return spawnLogged(name, process.execPath, [...nodeFlags, MAIN, ...verbArgs], logsDir);
+  const [node, ...args] = k8tsCommand(verbArgs, nodeFlags);
+  return spawnLogged(name, node!, args, logsDir);
 }
 
 /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when the leader is gone. */

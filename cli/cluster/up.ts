@@ -9,7 +9,7 @@ import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
 import { choosePodBlock, preferredPodBlock, routeDestinations } from "./pod-network.js";
 import { freePort, portFree } from "./ports.js";
-import { spawnComponent, spawnLogged, stopProcess } from "./spawn.js";
+import { k8tsCommand, spawnComponent, spawnLogged, stopProcess } from "./spawn.js";
 import {
   type ClusterState,
   isAlive,
@@ -62,7 +62,9 @@ function isReady(r: Readiness, plan: ClusterPlan): Promise<boolean> {
 }
 
 function describeReady(spec: ProcessSpec): string {
-  return spec.ready.kind === "node" ? `node ${spec.ready.name} Ready` : spec.name;
+  const node = spec.ready.find((r) => r.kind === "node");
+  const what = node ? `node ${node.name} Ready` : spec.name;
+  return spec.components ? `${what} (${spec.components.map((c) => c.name).join(", ")})` : what;
 }
 
 /** The host's IPv4 routes, to keep the pod network clear of them; none when `ip` is missing. */
@@ -93,8 +95,10 @@ async function waitReady(
   deadlineMs: number,
 ): Promise<void> {
   const deadline = Date.now() + deadlineMs;
+  let passed = 0;
   while (Date.now() < deadline) {
-    if (await isReady(spec.ready, plan)) return;
+    while (passed < spec.ready.length && (await isReady(spec.ready[passed]!, plan))) passed++;
+    if (passed === spec.ready.length) return;
     if (!isAlive(rec.pid)) {
       throw new ClusterError(
         `${spec.name} exited during start-up. Last lines of ${rec.log}:\n${tail(rec.log)}`,
@@ -146,6 +150,7 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
     etcdEndpoint: plan.etcdEndpoint,
     schedulerAddress: plan.schedulerAddress,
     ...(plan.podNetwork ? { podNetwork: plan.podNetwork } : {}),
+    mode: opts.combined ? "combined" : "separate",
     startedAt: new Date().toISOString(),
     processes: [],
   };
@@ -160,13 +165,20 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
           spec.program === "etcd"
             ? spawnLogged(spec.name, etcdBin, spec.args, logs)
             : spawnComponent(spec.name, spec.args, logs, spec.nodeFlags);
+        if (spec.components) {
+          rec.components = spec.components.map((c) => ({
+            name: c.name,
+            args: k8tsCommand(c.args, c.nodeFlags),
+            log: c.log,
+          }));
+        }
         state.processes.push(rec);
         return { spec, rec };
       });
       writeState(state);
       await Promise.all(
         started.map(async ({ spec, rec }) => {
-          await waitReady(spec, rec, plan, spec.ready.kind === "node" ? 60_000 : 30_000);
+          await waitReady(spec, rec, plan, spec.ready.some((r) => r.kind === "node") ? 60_000 : 30_000);
           opts.progress(`${describeReady(spec)} (${since()})`);
         }),
       );

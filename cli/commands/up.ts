@@ -22,6 +22,7 @@ const flags = {
   runtime: { type: "string" },
   "node-monitor-grace-period": { type: "string" },
   "pod-eviction-timeout": { type: "string" },
+  combined: { type: "boolean", default: false },
 } as const;
 
 function defaultRuntime(): "runc" | "process" {
@@ -39,7 +40,10 @@ export const command: Command = {
   --runtime R            runc (default as root with runc installed) or process
   --node-monitor-grace-period D   silence before a node is marked NotReady (default 40s; e.g. 10s for a lab;
                                   at least 4s). The node agents renew their Lease every quarter of it (at most 10s)
-  --pod-eviction-timeout N        seconds pods stay on an unreachable node before they are evicted (default 300)`,
+  --pod-eviction-timeout N        seconds pods stay on an unreachable node before they are evicted (default 300)
+  --combined             fewer processes, less memory: the API server, scheduler and controllers in one
+                         process (k8ts control-plane), each node's runtime-shim and node agent in one
+                         (k8ts worker); a crash then takes all of that process's components down together`,
   async run(argv) {
     const { values } = parseFlags(argv, flags);
     const dataDir = resolveDataDir(values["data-dir"]);
@@ -61,6 +65,7 @@ export const command: Command = {
         nodeCpu: values["node-cpu"],
         nodeMemory: values["node-memory"],
         runtime,
+        combined: values.combined,
         nodeMonitorGracePeriodMs,
         unreachableTolerationSeconds:
           values["pod-eviction-timeout"] === undefined
