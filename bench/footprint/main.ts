@@ -3,7 +3,8 @@
 // issue's figure), private, PSS and shared (memory.ts says what each means), plus the distinct
 // pages of the whole cluster. Baseline measured in the same run: an idle `node` process, the floor
 // of any Node.js component, so the JSON shows how far the cluster is above N idle processes.
-// Prints one JSON document. Flags: --nodes 3 --runtime runc|process --samples 5
+// Prints one JSON document. Flags: --nodes 3 --runtime runc|process --samples 5 --combined (measures
+// `k8ts up --combined`: one control-plane process and one worker per node; the JSON's "mode" says which).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "3" },
     runtime: { type: "string" },
     samples: { type: "string", default: "5" },
+    combined: { type: "boolean", default: false },
   },
 });
 
@@ -55,6 +57,8 @@ interface Row {
   pid: number;
   /** For a child of a component (say, a container monitor of the runtime-shim). */
   command?: string;
+  /** For a combined process: the components it hosts. */
+  hosts?: string[];
   node: boolean;
   samples: ProcessMemory[];
 }
@@ -64,13 +68,14 @@ async function main() {
   const dataDir = join(dir, "data");
   const args = ["up", "--data-dir", dataDir, "--nodes", values.nodes!, "--apiserver-port", "0"];
   if (values.runtime) args.push("--runtime", values.runtime);
+  if (values.combined) args.push("--combined");
   try {
     const t0 = performance.now();
     const up = await run(process.execPath, [K8TS_MAIN, ...args], { timeoutMs: 180_000 });
     const seconds = (performance.now() - t0) / 1000;
     if (up.code !== 0) throw new Error(`k8ts up failed:\n${up.stdout}\n${up.stderr}`);
     const state = JSON.parse(readFileSync(join(dataDir, "cluster.json"), "utf8")) as {
-      processes: { name: string; pid: number }[];
+      processes: { name: string; pid: number; components?: { name: string }[] }[];
     };
     // Let start-up work settle (caches filled, first heartbeats sent), then sample a few times:
     // RSS moves with garbage collection.
@@ -91,6 +96,7 @@ async function main() {
               name: p.name,
               pid,
               ...(pid === p.pid ? {} : { command: commandLine(pid).slice(0, 120) }),
+              ...(pid === p.pid && p.components ? { hosts: p.components.map((c) => c.name) } : {}),
               node: isNode(pid),
               samples: [],
             };
@@ -108,6 +114,7 @@ async function main() {
         name: r.name,
         pid: r.pid,
         ...(r.command ? { command: r.command } : {}),
+        ...(r.hosts ? { hosts: r.hosts } : {}),
         rssMiB: mib(of("rssKiB")),
         privateMiB: mib(of("privateKiB")),
         pssMiB: mib(of("pssKiB")),
@@ -125,6 +132,7 @@ async function main() {
     const floorKiB = nodeProcesses * idle.rssKiB + sum("rss", others);
     const result = {
       benchmark: "footprint",
+      mode: values.combined ? "combined" : "separate",
       nodes: Number(values.nodes),
       upSecondsToReady: Math.round(seconds * 100) / 100,
       totalRssMiB: mib(sum("rss")),
