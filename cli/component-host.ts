@@ -38,7 +38,7 @@ export function componentFlag(hostFlag: string, kv: string): string {
 }
 
 /** A verb that hosts `components` in this process. */
-export function hostCommand(summary: string, components: HostedComponent[]): Command {
+export function hostCommand(summary: string, components: HostedComponent[], example: string): Command {
   const names = components.map((c) => c.name);
   return {
     summary,
@@ -46,7 +46,7 @@ export function hostCommand(summary: string, components: HostedComponent[]): Com
 reverse order; when one of them stops on its own, all stop and the process exits.
 
 Flags, for each component C of ${names.join(", ")}:
-  --C-arg key=value   one of C's own flags (see \`k8ts C --help\`), e.g. --${names[0]}-arg port=0; repeat it
+  --C-arg key=value   one of C's own flags (see \`k8ts C --help\`), e.g. ${example}; repeat it
   --C-log FILE        C's log and output, appended to FILE (default: this process's stderr and stdout)`,
     run: (argv) => runHosted(components, argv),
   };
@@ -75,12 +75,15 @@ async function runHosted(components: HostedComponent[], argv: string[]): Promise
       aborted(stop).then(() => undefined),
       ...running.map((r) =>
         r.done.then(
-          (code) => ({ name: r.name, code, error: undefined }),
-          (error: unknown) => ({ name: r.name, code: 1, error: String(error) }),
+          (code) => ({ hosted: r.name, code, error: undefined }),
+          (error: unknown) => ({ hosted: r.name, code: 1, error: String(error) }),
         ),
       ),
     ]);
-    if (ended) log({ level: "error", msg: "a component stopped on its own; stopping the others", ...ended });
+    if (ended) {
+      const level = ended.code === 0 ? "warn" : "error";
+      log({ level, msg: "a component stopped on its own; stopping the others", ...ended });
+    }
   } finally {
     for (const r of running.reverse()) {
       const code = await r.stop().catch((err: unknown) => {

@@ -7,8 +7,12 @@ import { start as apiserver } from "./apiserver.js";
 import { start as controllers } from "./controllers.js";
 import { start as scheduler } from "./scheduler.js";
 
-export const command = hostCommand("run the API server, scheduler and controllers in one process", [
-  { name: "apiserver", start: apiserver },
-  { name: "scheduler", start: scheduler },
-  { name: "controllers", start: controllers },
-]);
+export const command = hostCommand(
+  "run the API server, scheduler and controllers in one process",
+  [
+    { name: "apiserver", start: apiserver },
+    { name: "scheduler", start: scheduler },
+    { name: "controllers", start: controllers },
+  ],
+  "--apiserver-arg port=6443",
+);

@@ -7,7 +7,11 @@ import { hostCommand } from "../component-host.js";
 import { start as nodeagent } from "./nodeagent.js";
 import { start as runtimeShim } from "./runtime-shim.js";
 
-export const command = hostCommand("run a node's runtime-shim and node agent in one process", [
-  { name: "runtime-shim", start: runtimeShim },
-  { name: "nodeagent", start: nodeagent },
-]);
+export const command = hostCommand(
+  "run a node's runtime-shim and node agent in one process",
+  [
+    { name: "runtime-shim", start: runtimeShim },
+    { name: "nodeagent", start: nodeagent },
+  ],
+  "--nodeagent-arg node-name=node-1",
+);
