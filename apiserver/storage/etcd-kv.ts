@@ -1,8 +1,9 @@
 // etcd's KV service (Range and Txn) for the API server's reads and writes: one unary gRPC call
-// per operation with a deadline, bytes encoded by etcd-wire.ts. The etcd3 client wraps each call
-// in retry and circuit-breaker policies and converts messages through generic object mappers;
-// that cost CPU on every write and bought nothing here, where a failed call must become a 503 at
-// once (clients retry, as Kubernetes clients do).
+// per operation with a deadline, bytes encoded by etcd-wire.ts; and Watch streams on the same
+// connection (etcd-watch.ts). The etcd3 client wraps each call in retry and circuit-breaker
+// policies and converts messages through generic object mappers; that cost CPU on every write and
+// bought nothing here, where a failed call must become a 503 at once (clients retry, as Kubernetes
+// clients do).
 //
 // Several endpoints: calls go to one until it reports UNAVAILABLE, then to the next.
 
@@ -16,6 +17,7 @@ import {
   type TxnRequest,
   type TxnResponse,
 } from "./etcd-wire.js";
+import { GrpcStream, type StreamHandlers } from "./grpc-stream.js";
 import { GrpcError, GrpcUnaryClient, UNAVAILABLE } from "./grpc-unary.js";
 
 export class EtcdKv {
@@ -39,6 +41,18 @@ export class EtcdKv {
 
   async txn(req: TxnRequest): Promise<TxnResponse> {
     return decodeTxnResponse(await this.call("/etcdserverpb.KV/Txn", encodeTxnRequest(req)));
+  }
+
+  /** A stream (etcd's Watch) on the current endpoint's connection; UNAVAILABLE moves on to the next. */
+  stream(path: string, h: StreamHandlers): GrpcStream {
+    const i = this.current;
+    return new GrpcStream(this.clients[i]!, path, {
+      message: h.message,
+      end: (err) => {
+        if (err?.code === UNAVAILABLE && this.current === i) this.current = (i + 1) % this.clients.length;
+        h.end(err);
+      },
+    });
   }
 
   close(): void {

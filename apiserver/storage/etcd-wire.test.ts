@@ -7,7 +7,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import protobuf from "protobufjs";
-import { decodeRangeResponse, decodeTxnResponse, encodeRangeRequest, encodeTxnRequest } from "./etcd-wire.js";
+import {
+  decodeRangeResponse,
+  decodeTxnResponse,
+  decodeWatchResponse,
+  encodeRangeRequest,
+  encodeTxnRequest,
+  encodeWatchCreateRequest,
+} from "./etcd-wire.js";
 
 const require = createRequire(import.meta.url);
 const protoDir = join(dirname(require.resolve("etcd3/package.json")), "proto");
@@ -126,4 +133,66 @@ test("replies: revision from the header, key values, more, and a failed transact
   assert.equal(ok.succeeded, true);
   assert.equal(ok.revision, 78);
   assert.equal(ok.responses[0]?.range, undefined);
+});
+
+test("a watch: the create request asks for a range from a revision, without prev_kv", () => {
+  const got = plain(
+    T("WatchRequest"),
+    encodeWatchCreateRequest({
+      key: "/registry/pods/",
+      rangeEnd: "/registry/pods0",
+      startRevision: 123_456_789_012,
+    }),
+  );
+  assert.deepEqual(got, {
+    createRequest: {
+      key: Buffer.from("/registry/pods/").toString("base64"),
+      rangeEnd: Buffer.from("/registry/pods0").toString("base64"),
+      startRevision: "123456789012",
+    },
+    requestUnion: "createRequest",
+  });
+});
+
+test("watch replies: created, events with their type and revisions, compaction", () => {
+  const W = T("WatchResponse");
+  const created = decodeWatchResponse(
+    W.encode(W.fromObject({ header: { revision: "9" }, watchId: "0", created: true })).finish(),
+  );
+  assert.equal(created.created, true);
+  assert.equal(created.events.length, 0);
+  const evs = decodeWatchResponse(
+    W.encode(
+      W.fromObject({
+        header: { revision: "12" },
+        watchId: "3",
+        events: [
+          {
+            type: "PUT",
+            kv: {
+              key: Buffer.from("/a/x"),
+              createRevision: "11",
+              modRevision: "11",
+              value: Buffer.from("{}"),
+            },
+          },
+          { type: "Delete", kv: { key: Buffer.from("/a/y"), modRevision: "12" } },
+        ],
+      }),
+    ).finish(),
+  );
+  assert.equal(evs.revision, 12);
+  assert.deepEqual(
+    evs.events.map((e) => [e.type, e.kv.key, e.kv.createRevision, e.kv.modRevision, e.kv.value.toString()]),
+    [
+      ["PUT", "/a/x", 11, 11, "{}"],
+      ["DELETE", "/a/y", 0, 12, ""],
+    ],
+  );
+  const compacted = decodeWatchResponse(
+    W.encode(
+      W.fromObject({ watchId: "3", canceled: true, compactRevision: "40", cancelReason: "x" }),
+    ).finish(),
+  );
+  assert.deepEqual([compacted.canceled, compacted.compactRevision, compacted.cancelReason], [true, 40, "x"]);
 });

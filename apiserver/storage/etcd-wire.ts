@@ -1,6 +1,6 @@
-// The protobuf wire form of the part of etcd's KV service the API server uses (etcdserverpb.KV
-// Range and Txn, with Put and DeleteRange inside transactions; field numbers from etcd's
-// rpc.proto and kv.proto). Written by hand over protobufjs' Writer and Reader so a request costs
+// The protobuf wire form of the part of etcd's API the API server uses (etcdserverpb.KV Range
+// and Txn, with Put and DeleteRange inside transactions; etcdserverpb.Watch's create request and
+// its responses; field numbers from etcd's rpc.proto and kv.proto). Written by hand over protobufjs' Writer and Reader so a request costs
 // one buffer and no object conversion: the etcd3 client's generic path (proto-loader's
 // fromObject/toObject, 64-bit integers as strings) was a visible part of every API write.
 
@@ -225,4 +225,99 @@ export function decodeTxnResponse(b: Uint8Array): TxnResponse {
     }
   }
   return out;
+}
+
+export interface WatchCreateRequest {
+  key: string;
+  rangeEnd: string;
+  /** First revision to send (inclusive). */
+  startRevision: number;
+}
+
+export interface WatchEvent {
+  type: "PUT" | "DELETE";
+  kv: KeyValue;
+}
+
+export interface WatchResponse {
+  revision: number;
+  watchId: number;
+  created: boolean;
+  canceled: boolean;
+  /** Set when the start revision was compacted away: the watch is cancelled. */
+  compactRevision: number;
+  cancelReason: string;
+  events: WatchEvent[];
+}
+
+/** A WatchRequest holding a create_request (field 1); no prev_kv, no fragments, no progress notifies. */
+export function encodeWatchCreateRequest(c: WatchCreateRequest): Uint8Array {
+  const w = Writer.create();
+  w.uint32(tag(1, LEN)).fork();
+  w.uint32(tag(1, LEN)).string(c.key);
+  w.uint32(tag(2, LEN)).string(c.rangeEnd);
+  if (c.startRevision) w.uint32(tag(3, VARINT)).int64(c.startRevision);
+  w.ldelim();
+  return w.finish();
+}
+
+export function decodeWatchResponse(b: Uint8Array): WatchResponse {
+  const r = Reader.create(b);
+  const out: WatchResponse = {
+    revision: 0,
+    watchId: 0,
+    created: false,
+    canceled: false,
+    compactRevision: 0,
+    cancelReason: "",
+    events: [],
+  };
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1:
+        out.revision = readHeaderRevision(r, r.uint32() + r.pos);
+        break;
+      case 2:
+        out.watchId = int64(r);
+        break;
+      case 3:
+        out.created = r.bool();
+        break;
+      case 4:
+        out.canceled = r.bool();
+        break;
+      case 5:
+        out.compactRevision = int64(r);
+        break;
+      case 6:
+        out.cancelReason = r.string();
+        break;
+      case 11:
+        out.events.push(readEvent(r, r.uint32() + r.pos));
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return out;
+}
+
+// mvccpb.Event: type (PUT 0, DELETE 1), kv, prev_kv (never asked for).
+function readEvent(r: Reader, end: number): WatchEvent {
+  const ev: WatchEvent = { type: "PUT", kv: { key: "", createRevision: 0, modRevision: 0, value: EMPTY } };
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1:
+        ev.type = r.int32() === 1 ? "DELETE" : "PUT";
+        break;
+      case 2:
+        ev.kv = readKeyValue(r, r.uint32() + r.pos);
+        break;
+      default:
+        r.skipType(t & 7);
+    }
+  }
+  return ev;
 }

@@ -3,11 +3,12 @@
 // update/delete: the mod revision must be the one the caller read), so a write is all or nothing
 // and a stale writer gets a conflict instead of overwriting someone else's change.
 
-import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
+import { Etcd3 } from "etcd3";
 import type { KubeObject } from "../../api/meta.js";
 import type { ResourceType } from "../../api/resources.js";
 import { ApiError, alreadyExists, conflict, notFound, StorageUnavailableError } from "../errors.js";
 import { EtcdKv } from "./etcd-kv.js";
+import { EtcdWatch, type WatchSink } from "./etcd-watch.js";
 import type { KeyValue, RequestOp } from "./etcd-wire.js";
 
 export interface ListPage {
@@ -44,9 +45,9 @@ interface ContinueToken {
 const PAGE = 500;
 
 export class EtcdStorage {
-  /** The etcd3 client, for watches and leases. */
+  /** The etcd3 client, for leases. */
   readonly client: Etcd3;
-  /** Reads and writes: a direct KV client (etcd-kv.ts). */
+  /** Reads, writes and watches: a direct client (etcd-kv.ts, etcd-watch.ts). */
   private readonly kv: EtcdKv;
 
   constructor(
@@ -224,7 +225,8 @@ export class EtcdStorage {
   }
 
   /**
-   * One etcd watch over every object of a resource type, from `fromRevision` (inclusive).
+   * One etcd watch over every object of a resource type, from `fromRevision` (inclusive), on the
+   * lean Watch stream (etcd-watch.ts), which resumes by itself across etcd restarts.
    *
    * Without prev_kv: with it etcd reads each event's previous value back from its backend, a
    * read that on etcd 3.4 copies the whole uncommitted write buffer, once per event. A put made
@@ -234,22 +236,29 @@ export class EtcdStorage {
    */
   async watch(r: ResourceType, fromRevision: number, h: WatchHandlers): Promise<() => Promise<void>> {
     const prefix = this.keyPrefix(r);
-    const watcher: Watcher = await this.client
-      .watch()
-      .prefix(prefix)
-      .startRevision(String(fromRevision))
-      .create();
-    watcher.on("put", (kv) =>
-      h.put(decodeWatched(kv), kv.create_revision === kv.mod_revision, Number(kv.mod_revision)),
+    const sink: WatchSink = {
+      events: (evs) => {
+        for (const { type, kv } of evs) {
+          if (type === "PUT") {
+            h.put(decode(kv), kv.createRevision === kv.modRevision, kv.modRevision);
+            continue;
+          }
+          const rest = kv.key.slice(prefix.length);
+          const slash = r.namespaced ? rest.indexOf("/") : -1;
+          if (slash < 0) h.delete(undefined, rest, kv.modRevision);
+          else h.delete(rest.slice(0, slash), rest.slice(slash + 1), kv.modRevision);
+        }
+      },
+      broken: (err) => h.broken(err),
+    };
+    const w = await this.guard(() =>
+      EtcdWatch.start(
+        this.kv,
+        { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: fromRevision },
+        sink,
+      ),
     );
-    watcher.on("delete", (kv) => {
-      const rest = kv.key.toString().slice(prefix.length);
-      const slash = r.namespaced ? rest.indexOf("/") : -1;
-      if (slash < 0) h.delete(undefined, rest, Number(kv.mod_revision));
-      else h.delete(rest.slice(0, slash), rest.slice(slash + 1), Number(kv.mod_revision));
-    });
-    watcher.on("error", (err) => h.broken(err));
-    return () => watcher.cancel();
+    return async () => w.stop();
   }
 
   /** Runs an etcd call; transport failures become StorageUnavailableError (503), compaction 410. */
@@ -282,10 +291,6 @@ function parse(value: Buffer): KubeObject {
 
 function decode(kv: KeyValue): KubeObject {
   return withRv(parse(kv.value), kv.modRevision);
-}
-
-function decodeWatched(kv: IKeyValue): KubeObject {
-  return withRv(parse(kv.value), Number(kv.mod_revision));
 }
 
 function withRv(obj: KubeObject, rv: number): KubeObject {

@@ -5,7 +5,7 @@
 // request that was the largest single CPU cost left. A unary call needs little of it: one request
 // stream, a 5-byte length prefix, the reply's data and its grpc-status trailer (gRPC over HTTP/2,
 // https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md). Watches and leases stay on
-// the etcd3 client.
+// the etcd3 client; the Watch stream (grpc-stream.ts) shares this client's connection.
 //
 // Failures: a call that cannot reach the server, breaks off or passes its deadline rejects with a
 // GrpcError of code UNAVAILABLE (14) or DEADLINE_EXCEEDED (4); a server's non-OK status keeps its
@@ -67,15 +67,10 @@ export class GrpcUnaryClient {
         reject(new GrpcError(UNAVAILABLE, "client closed"));
         return;
       }
-      const session = this.connected();
+      const session = this.connection();
       let stream: ClientHttp2Stream;
       try {
-        stream = session.request({
-          [HTTP2_HEADER_METHOD]: "POST",
-          [HTTP2_HEADER_PATH]: path,
-          [HTTP2_HEADER_CONTENT_TYPE]: "application/grpc",
-          [HTTP2_HEADER_TE]: "trailers",
-        });
+        stream = session.request(requestHeaders(path));
       } catch (err) {
         this.drop(session);
         reject(new GrpcError(UNAVAILABLE, (err as Error).message));
@@ -120,9 +115,9 @@ export class GrpcUnaryClient {
           settle(new GrpcError(UNAVAILABLE, "the reply ended without a grpc-status"));
           return;
         }
-        const code = Number(status["grpc-status"]);
-        if (code !== 0) {
-          settle(new GrpcError(code, decodeMessage(status["grpc-message"])));
+        const failed = statusError(status);
+        if (failed) {
+          settle(failed);
           return;
         }
         const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
@@ -137,12 +132,7 @@ export class GrpcUnaryClient {
       stream.on("close", () => {
         if (!settled) settle(new GrpcError(UNAVAILABLE, `stream closed (code ${stream.rstCode})`));
       });
-      // One length-prefixed message: not compressed (0), its length, its bytes.
-      const framed = Buffer.allocUnsafe(5 + message.length);
-      framed[0] = 0;
-      framed.writeUInt32BE(message.length, 1);
-      framed.set(message, 5);
-      stream.end(framed);
+      stream.end(frame(message));
     });
   }
 
@@ -153,7 +143,8 @@ export class GrpcUnaryClient {
     s?.close();
   }
 
-  private connected(): ClientHttp2Session {
+  /** The open connection, dialled if there is none. */
+  connection(): ClientHttp2Session {
     const s = this.session;
     if (s && !s.closed && !s.destroyed) return s;
     // Whole-resource lists are large replies (10,000 pods are ~8 MB): room beyond the 10 MB default.
@@ -174,6 +165,30 @@ export class GrpcUnaryClient {
     if (this.session === session) this.session = undefined;
     if (!session.destroyed) session.destroy();
   }
+}
+
+export function requestHeaders(path: string) {
+  return {
+    [HTTP2_HEADER_METHOD]: "POST",
+    [HTTP2_HEADER_PATH]: path,
+    [HTTP2_HEADER_CONTENT_TYPE]: "application/grpc",
+    [HTTP2_HEADER_TE]: "trailers",
+  };
+}
+
+/** One length-prefixed message: not compressed (0), its length, its bytes. */
+export function frame(message: Uint8Array): Buffer {
+  const framed = Buffer.allocUnsafe(5 + message.length);
+  framed[0] = 0;
+  framed.writeUInt32BE(message.length, 1);
+  framed.set(message, 5);
+  return framed;
+}
+
+/** The error a grpc-status header or trailer reports; undefined for OK. */
+export function statusError(status: IncomingHttpHeaders): GrpcError | undefined {
+  const code = Number(status["grpc-status"]);
+  return code === 0 ? undefined : new GrpcError(code, decodeMessage(status["grpc-message"]));
 }
 
 function decodeMessage(v: string | string[] | undefined): string {

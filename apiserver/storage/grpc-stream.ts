@@ -1,0 +1,91 @@
+// A bidirectional gRPC stream over the HTTP/2 connection of a GrpcUnaryClient, for etcd's Watch:
+// messages out are length-prefixed frames written to the request; messages in are cut from the
+// reply's data as their length prefixes say (a message may span chunks, a chunk hold several).
+//
+// The stream ends exactly once, through `end`: undefined after an OK status, a GrpcError for a
+// server's status, UNAVAILABLE for a broken connection, CANCELLED (1) after close().
+
+import { type ClientHttp2Stream, constants, type IncomingHttpHeaders } from "node:http2";
+import {
+  frame,
+  GrpcError,
+  type GrpcUnaryClient,
+  requestHeaders,
+  statusError,
+  UNAVAILABLE,
+} from "./grpc-unary.js";
+
+export const CANCELLED = 1;
+
+export interface StreamHandlers {
+  message(body: Buffer): void;
+  end(err: GrpcError | undefined): void;
+}
+
+export class GrpcStream {
+  private readonly stream: ClientHttp2Stream;
+  private readonly end: (err: GrpcError | undefined) => void;
+  private ended = false;
+  private pending: Buffer = Buffer.alloc(0);
+  private status: IncomingHttpHeaders | undefined;
+
+  constructor(client: GrpcUnaryClient, path: string, h: StreamHandlers) {
+    const end = (err: GrpcError | undefined) => {
+      if (this.ended) return;
+      this.ended = true;
+      if (!this.stream.closed) this.stream.close(constants.NGHTTP2_CANCEL);
+      h.end(err);
+    };
+    this.end = end;
+    let stream: ClientHttp2Stream;
+    try {
+      stream = client.connection().request(requestHeaders(path));
+    } catch (err) {
+      // The session was already going away: report it on the next tick, as a stream error would be.
+      this.stream = { closed: true } as ClientHttp2Stream;
+      queueMicrotask(() => end(new GrpcError(UNAVAILABLE, (err as Error).message)));
+      return;
+    }
+    this.stream = stream;
+    stream.on("response", (headers) => {
+      if (headers["grpc-status"] !== undefined) this.status = headers;
+      else if (headers[":status"] !== 200)
+        end(new GrpcError(UNAVAILABLE, `HTTP status ${headers[":status"]}`));
+    });
+    stream.on("trailers", (trailers) => {
+      this.status = trailers;
+    });
+    stream.on("data", (chunk: Buffer) => {
+      this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+      while (!this.ended && this.pending.length >= 5) {
+        const len = this.pending.readUInt32BE(1);
+        if (this.pending.length < 5 + len) break;
+        if (this.pending[0] !== 0) {
+          end(new GrpcError(13, "compressed message (no compression was offered)"));
+          return;
+        }
+        const body = this.pending.subarray(5, 5 + len);
+        this.pending = this.pending.subarray(5 + len);
+        h.message(body);
+      }
+    });
+    stream.on("end", () =>
+      end(
+        this.status
+          ? statusError(this.status)
+          : new GrpcError(UNAVAILABLE, "the stream ended without a grpc-status"),
+      ),
+    );
+    stream.on("error", (err) => end(new GrpcError(UNAVAILABLE, err.message)));
+    stream.on("close", () => end(new GrpcError(UNAVAILABLE, `stream closed (code ${stream.rstCode})`)));
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.ended) this.stream.write(frame(message));
+  }
+
+  /** Ends the stream from this side; `end` is called with CANCELLED. */
+  close(): void {
+    this.end(new GrpcError(CANCELLED, "closed by the client"));
+  }
+}
