@@ -1,0 +1,571 @@
+// Golden outputs of the real kubectl 1.32 (`kubectl get pods -o jsonpath=... --allow-missing-template-keys=...`)
+// over LIST, recorded against a k8ts API server: stdout, exit code and the first line of stderr.
+// Regenerate by running the same commands; do not edit by hand.
+
+export const LIST: unknown = {
+  apiVersion: "v1",
+  items: [
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        creationTimestamp: "2026-11-26T06:58:10Z",
+        generation: 1,
+        labels: {
+          app: "a",
+        },
+        name: "pa",
+        namespace: "default",
+        resourceVersion: "6",
+        uid: "5c021077-1ac1-46c7-952b-da903ad692a9",
+      },
+      spec: {
+        containers: [
+          {
+            args: ["sleep", "3600"],
+            image: "busybox:1.36",
+            imagePullPolicy: "IfNotPresent",
+            name: "pa",
+            resources: {},
+            terminationMessagePath: "/dev/termination-log",
+            terminationMessagePolicy: "File",
+          },
+        ],
+        dnsPolicy: "ClusterFirst",
+        enableServiceLinks: true,
+        preemptionPolicy: "PreemptLowerPriority",
+        priority: 0,
+        restartPolicy: "Always",
+        schedulerName: "default-scheduler",
+        securityContext: {},
+        terminationGracePeriodSeconds: 30,
+      },
+      status: {
+        phase: "Pending",
+        qosClass: "BestEffort",
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        creationTimestamp: "2026-11-26T06:58:11Z",
+        generation: 1,
+        labels: {
+          app: "b",
+        },
+        name: "pb",
+        namespace: "default",
+        resourceVersion: "7",
+        uid: "938bb271-0f29-49e8-8dee-a2d040fc616f",
+      },
+      spec: {
+        containers: [
+          {
+            args: ["sleep", "3600"],
+            image: "busybox:1.36",
+            imagePullPolicy: "IfNotPresent",
+            name: "pb",
+            resources: {},
+            terminationMessagePath: "/dev/termination-log",
+            terminationMessagePolicy: "File",
+          },
+        ],
+        dnsPolicy: "ClusterFirst",
+        enableServiceLinks: true,
+        preemptionPolicy: "PreemptLowerPriority",
+        priority: 0,
+        restartPolicy: "Always",
+        schedulerName: "default-scheduler",
+        securityContext: {},
+        terminationGracePeriodSeconds: 30,
+      },
+      status: {
+        phase: "Pending",
+        qosClass: "BestEffort",
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        creationTimestamp: "2026-11-26T06:58:11Z",
+        generation: 1,
+        labels: {
+          app: "c",
+        },
+        name: "pc",
+        namespace: "default",
+        resourceVersion: "8",
+        uid: "d538edb6-5b08-4039-a25f-8456a68c71d6",
+      },
+      spec: {
+        containers: [
+          {
+            args: ["sleep", "3600"],
+            image: "busybox:1.36",
+            imagePullPolicy: "IfNotPresent",
+            name: "pc",
+            resources: {},
+            terminationMessagePath: "/dev/termination-log",
+            terminationMessagePolicy: "File",
+          },
+        ],
+        dnsPolicy: "ClusterFirst",
+        enableServiceLinks: true,
+        preemptionPolicy: "PreemptLowerPriority",
+        priority: 0,
+        restartPolicy: "Always",
+        schedulerName: "default-scheduler",
+        securityContext: {},
+        terminationGracePeriodSeconds: 30,
+      },
+      status: {
+        phase: "Pending",
+        qosClass: "BestEffort",
+      },
+    },
+  ],
+  kind: "List",
+  metadata: {
+    resourceVersion: "",
+  },
+};
+
+export const CASES: {
+  template: string;
+  allowMissingKeys: boolean;
+  code: number;
+  stdout: string;
+  error: string;
+}[] = [
+  {
+    template: "{.items[*].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa",
+    error: "",
+  },
+  {
+    template: "{.items[-1].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pc",
+    error: "",
+  },
+  {
+    template: "{.items[-1:].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pc",
+    error: "",
+  },
+  {
+    template: "{.items[0:2].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb",
+    error: "",
+  },
+  {
+    template: "{.items[0,2].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pc",
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.name}{.items[1:].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "papb pc",
+    error: "",
+  },
+  {
+    template: '{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa\tPending\npb\tPending\npc\tPending\n",
+    error: "",
+  },
+  {
+    template: "{range .items[*]}[{.metadata.name}]{end}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "[pa][pb][pc]",
+    error: "",
+  },
+  {
+    template: "{range .items[*]}{.metadata.name}{end}{.kind}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "papbpcList",
+    error: "",
+  },
+  {
+    template: "{range .items[*]}{.metadata.name}:{range .spec.containers[*]}{.name},{end}|{end}END",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa:pa,|pb:pb,|pc:pc,|END",
+    error: "",
+  },
+  {
+    template: "{range .items[*]}{.metadata.name}:{range .metadata.finalizers[*]}{.name},{end}|{end}END",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa:|pb:|pc:|END",
+    error: "",
+  },
+  {
+    template: "{range .items[*]}{.metadata.name}:{range .metadata.finalizers[*]}{.name},{end}|{end}END",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{range .items[*]}{.metadata.name}:{range .metadata.finalizers[*]}{.name},{end}|{end}END": Error executing template: finalizers is not found. Printing more information for debugging the template:',
+  },
+  {
+    template: '{range .items[?(@.metadata.name=="zz")]}{.metadata.name}{end}AFTER',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "AFTER",
+    error: "",
+  },
+  {
+    template: '{range .items[?(@.metadata.name=="zz")]}{.metadata.name}{end}AFTER',
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{range .items[?(@.metadata.name==\\"zz\\")]}{.metadata.name}{end}AFTER": Error executing template: metadata is not found. Printing more information for debugging the template:',
+  },
+  {
+    template: '{.items[?(@.metadata.name=="pb")].metadata.labels}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: '{"app":"b"}',
+    error: "",
+  },
+  {
+    template: '{.items[?(@.metadata.labels.app!="b")].metadata.name}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pc",
+    error: "",
+  },
+  {
+    template: "{.items[?(@.metadata.labels.app)].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: '{.items[?(@.metadata.labels.zzz=="x")].metadata.name}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "",
+    error: "",
+  },
+  {
+    template: '{.items[?(@.metadata.labels.zzz=="x")].metadata.name}',
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[?(@.metadata.labels.zzz==\\"x\\")].metadata.name}": Error executing template: zzz is not found. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[?(@.spec.priority<1)].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: "{.items[?(@.spec.priority>=0)].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: '{.items[?(@.metadata.name<"pb")].metadata.name}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa",
+    error: "",
+  },
+  {
+    template: "{.items[?(@.spec.enableServiceLinks==true)].metadata.name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: '{.items[*].spec.containers[?(@.name=="pa")].image}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "busybox:1.36",
+    error: "",
+  },
+  {
+    template: "{.items[?(@.spec.priority==0.0)].metadata.name}",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[?(@.spec.priority==0.0)].metadata.name}": Error executing template: incompatible types for comparison. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[?(@.spec.priority==0.0)].metadata.name}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[?(@.spec.priority==0.0)].metadata.name}": Error executing template: incompatible types for comparison. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[0].spec.containers}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout:
+      '[{"args":["sleep","3600"],"image":"busybox:1.36","imagePullPolicy":"IfNotPresent","name":"pa","resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}]',
+    error: "",
+  },
+  {
+    template: "{.items[0].spec.containers[0].args}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: '["sleep","3600"]',
+    error: "",
+  },
+  {
+    template: "{.items[0].spec.containers[0].args[*]}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "sleep 3600",
+    error: "",
+  },
+  {
+    template: "{.items[0].status}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: '{"phase":"Pending","qosClass":"BestEffort"}',
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.creationTimestamp}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "2026-11-26T06:58:10Z",
+    error: "",
+  },
+  {
+    template: "{.items[0].spec.terminationGracePeriodSeconds}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "30",
+    error: "",
+  },
+  {
+    template: "{.items[0].spec.enableServiceLinks}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "true",
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.labels.*}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "a",
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.labels['app']}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "a",
+    error: "",
+  },
+  {
+    template: "{.items[*]['metadata.name']}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc",
+    error: "",
+  },
+  {
+    template: "{..image}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "busybox:1.36 busybox:1.36 busybox:1.36",
+    error: "",
+  },
+  {
+    template: "{.items[0]..name}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pa",
+    error: "",
+  },
+  {
+    template: "{$.kind}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "List",
+    error: "",
+  },
+  {
+    template: "{.items[*].metadata.nope}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "",
+    error: "",
+  },
+  {
+    template: "{.items[*].metadata.nope}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[*].metadata.nope}": Error executing template: nope is not found. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[0].metadata.uid.x}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "",
+    error: "",
+  },
+  {
+    template: "{.items[0].metadata.uid.x}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[0].metadata.uid.x}": Error executing template: x is not found. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[5].metadata.name}",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[5].metadata.name}": Error executing template: array index out of bounds: index 5, length 3. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[5].metadata.name}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[5].metadata.name}": Error executing template: array index out of bounds: index 5, length 3. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[*].metadata.labels[*]}",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[*].metadata.labels[*]}": Error executing template: map[string]interface {} is not array or slice. Printing more information for debugging the template:',
+  },
+  {
+    template: "{.items[*].metadata.labels[*]}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{.items[*].metadata.labels[*]}": Error executing template: map[string]interface {} is not array or slice. Printing more information for debugging the template:',
+  },
+  {
+    template: "{end}",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{end}": Error executing template: not in range, nothing to end. Printing more information for debugging the template:',
+  },
+  {
+    template: "{end}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      'error: error executing jsonpath "{end}": Error executing template: not in range, nothing to end. Printing more information for debugging the template:',
+  },
+  {
+    template: '{"a\\tb"}{"x\\\\y"}',
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "a\tbx\\y",
+    error: "",
+  },
+  {
+    template: "plain text",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "plain text",
+    error: "",
+  },
+  {
+    template: "{.items[*].metadata.name}}",
+    allowMissingKeys: true,
+    code: 0,
+    stdout: "pa pb pc}",
+    error: "",
+  },
+  {
+    template: "{.kind",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error: "error: error parsing jsonpath {.kind, unclosed action",
+  },
+  {
+    template: "{.kind",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error: "error: error parsing jsonpath {.kind, unclosed action",
+  },
+  {
+    template: "{.items[*].metadata.name,.items[*].kind}",
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error:
+      "error: error parsing jsonpath {.items[*].metadata.name,.items[*].kind}, unrecognized character in action: U+002C ','",
+  },
+  {
+    template: "{.items[*].metadata.name,.items[*].kind}",
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error:
+      "error: error parsing jsonpath {.items[*].metadata.name,.items[*].kind}, unrecognized character in action: U+002C ','",
+  },
+  {
+    template: '{.items[0]["metadata"]}',
+    allowMissingKeys: true,
+    code: 1,
+    stdout: "",
+    error: 'error: error parsing jsonpath {.items[0]["metadata"]}, invalid array index "metadata"',
+  },
+  {
+    template: '{.items[0]["metadata"]}',
+    allowMissingKeys: false,
+    code: 1,
+    stdout: "",
+    error: 'error: error parsing jsonpath {.items[0]["metadata"]}, invalid array index "metadata"',
+  },
+];
