@@ -176,9 +176,9 @@ describe("apply, get, create, delete", () => {
       dup.stderr,
       /Error from server \(AlreadyExists\): error when creating ".*dup.yaml": pods "dup" already exists/,
     );
-    const flag = await k8ts(["get", "pods", "--sort-by=.metadata.name"]);
+    const flag = await k8ts(["get", "pods", "--show-kind"]);
     assert.equal(flag.code, 1);
-    assert.equal(flag.stderr, "k8ts: unknown flag: --sort-by. Run with --help to see the flags.\n");
+    assert.equal(flag.stderr, "k8ts: unknown flag: --show-kind. Run with --help to see the flags.\n");
     const type = await k8ts(["get", "widgets"]);
     assert.equal(type.code, 1);
     assert.match(type.stderr, /doesn't have a resource type "widgets"/);

@@ -1,10 +1,10 @@
 // `k8ts get`: the definition (flags, help); the action is kubectl/get.ts.
 
-import type { Command } from "../command.js";
-import { UsageError } from "../command.js";
+import { type Command, UsageError } from "../command.js";
 import { runReporting } from "../errors.js";
 import { connect } from "../kube.js";
-import { type GetOutput, get } from "../kubectl/get.js";
+import { get } from "../kubectl/get.js";
+import { parseOutput } from "../printers/output.js";
 import { parseResourceArgs } from "../resources.js";
 import { parseVerb } from "../verb-flags.js";
 
@@ -19,9 +19,9 @@ const OPTIONS = {
   "show-labels": { type: "boolean" },
   "no-headers": { type: "boolean" },
   "ignore-not-found": { type: "boolean" },
+  "sort-by": { type: "string" },
+  "allow-missing-template-keys": { type: "boolean" },
 } as const;
-
-const OUTPUTS: readonly GetOutput[] = ["wide", "yaml", "json", "name"];
 
 export const command: Command = {
   summary: "list objects as tables (or YAML, JSON, names), optionally watching for changes",
@@ -31,9 +31,22 @@ Examples:
   k8ts get pods                 k8ts get deploy web -o yaml
   k8ts get pods,deploy -A       k8ts get pods -l app=web -w    k8ts get pods,deploy -w -o name
   k8ts get events               (sorted by time)
+  k8ts get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end}'
+  k8ts get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName --sort-by=.spec.nodeName
 
 Flags:
-  -o, --output wide|yaml|json|name   how to print (default: the server's table)
+  -o, --output FORMAT                how to print (default: the server's table):
+                                     wide, yaml, json, name,
+                                     jsonpath=TEMPLATE, jsonpath-file=FILE, jsonpath-as-json=TEMPLATE
+                                     (kubectl's JSONPath: {.a.b} {.items[*].x} {.l[0]} {.l[-1:]}
+                                     {.l[?(@.x=="y")]} {..x} {range .items[*]}...{end} {"\n"}),
+                                     custom-columns=HEADER:PATH,... , custom-columns-file=FILE
+                                     (a line of headers, then a line of paths)
+      --sort-by PATH                 sort by a JSONPath field (.metadata.name, .spec.replicas,
+                                     .metadata.creationTimestamp); numbers, quantities and times in
+                                     their order; objects without the field first
+      --allow-missing-template-keys=false
+                                     a field missing in -o jsonpath is an error (default: prints nothing)
   -l, --selector SELECTOR            label selector: app=web, tier in (a,b), !canary
       --field-selector SELECTOR      field selector: spec.nodeName=node-1,status.phase=Running
   -A, --all-namespaces               every namespace
@@ -47,14 +60,11 @@ Flags:
   -n, --namespace NS  --context CTX  --kubeconfig FILE`,
   run(argv) {
     const { flags, args } = parseVerb(argv, OPTIONS);
-    const output = (flags.output ?? "table") as GetOutput;
-    if (output !== "table" && !OUTPUTS.includes(output)) {
-      throw new UsageError(
-        `unable to match a printer for --output "${flags.output}" (use ${OUTPUTS.join(", ")})`,
-      );
-    }
     const selections = parseResourceArgs(args);
     return runReporting(async () => {
+      const output = parseOutput(flags.output);
+      if (typeof output === "object" && flags["output-watch-events"])
+        throw new UsageError("--output-watch-events works with -o yaml, json or name, not with a template");
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
       return get(
@@ -71,6 +81,8 @@ Flags:
           showLabels: flags["show-labels"] ?? false,
           noHeaders: flags["no-headers"] ?? false,
           ignoreNotFound: flags["ignore-not-found"] ?? false,
+          sortBy: flags["sort-by"],
+          allowMissingKeys: flags["allow-missing-template-keys"] ?? true,
         },
         stop.signal,
       );

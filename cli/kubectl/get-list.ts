@@ -9,6 +9,8 @@ export interface ListScope {
   allNamespaces: boolean;
   labelSelector?: string;
   fieldSelector?: string;
+  /** "Object": each row carries its whole object (--sort-by reads it; events always do). */
+  includeObject?: "Object";
 }
 
 /** Where a list goes: one namespace, or every namespace (-A) for namespaced types. */
@@ -36,7 +38,7 @@ export async function listTable(kube: Kube, r: ResourceType, scope: ListScope): 
     labelSelector: scope.labelSelector,
     fieldSelector: scope.fieldSelector,
     limit: 500,
-    includeObject: events ? "Object" : undefined,
+    includeObject: events ? "Object" : scope.includeObject,
   };
   const path = listPath(kube, r, scope.allNamespaces);
   const first = await kube.tables.request<Table>("GET", path, { query: { ...base } });

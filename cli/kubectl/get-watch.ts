@@ -12,6 +12,7 @@ import { ApiError } from "../../client/index.js";
 import type { Kube } from "../kube.js";
 import { columnWidths, formatColumns, formatRow } from "../printers/columns.js";
 import { formatObjects, formatWatchEvent, type ObjectFormat, type Printed } from "../printers/object.js";
+import { formatWithTemplate, isTemplate, type TemplateOutput } from "../printers/output.js";
 import { headerCells, rowCells, rowMetadata, type TableOptions } from "../printers/table.js";
 import { type ResourceSelection, typeLabel } from "../resources.js";
 import type { GetOptions } from "./get.js";
@@ -149,12 +150,20 @@ async function watchTables(kube: Kube, opts: GetOptions, signal: AbortSignal): P
   return 0;
 }
 
-/** -o name|yaml|json while watching: each object on its own; YAML documents separated by "---". */
-function objectWriter(format: ObjectFormat, events: boolean) {
+/**
+ * -o name|yaml|json|jsonpath|custom-columns while watching: each object on its own; YAML documents
+ * separated by "---"; custom columns print their header once.
+ */
+function objectWriter(format: ObjectFormat | TemplateOutput, opts: GetOptions) {
   let count = 0;
   return (type: WatchEventType, item: Printed) => {
+    if (isTemplate(format)) {
+      const noHeaders = opts.noHeaders || count++ > 0;
+      process.stdout.write(formatWithTemplate(format, [item], false, { ...opts, noHeaders }));
+      return;
+    }
     let text =
-      events && format !== "name"
+      opts.outputWatchEvents && format !== "name"
         ? formatWatchEvent(type, item, format)
         : formatObjects([item], format, false);
     if (format === "yaml" && count > 0) text = `---\n${text}`;
@@ -166,10 +175,10 @@ function objectWriter(format: ObjectFormat, events: boolean) {
 async function watchAsObjects(
   kube: Kube,
   opts: GetOptions,
-  format: ObjectFormat,
+  format: ObjectFormat | TemplateOutput,
   signal: AbortSignal,
 ): Promise<number> {
-  const write = objectWriter(format, opts.outputWatchEvents);
+  const write = objectWriter(format, opts);
   const from: { stream: Stream; version: string | undefined }[] = [];
   const initial: Printed[] = [];
   for (const sel of opts.selections) {

@@ -1,18 +1,21 @@
 // `k8ts get`: tables formatted by the server (kubectl's Accept header), or the objects as YAML,
-// JSON or names; several types at once; -l/--field-selector; -A; -w streams changes (get-watch.ts).
+// JSON, names, JSONPath or custom columns; several types at once; -l/--field-selector; -A;
+// --sort-by; -w streams changes (get-watch.ts).
 
-import type { Table } from "../../api/index.js";
+import type { Table, TableRow } from "../../api/index.js";
 import { isNotFound } from "../../client/index.js";
 import { reportError } from "../errors.js";
 import type { Kube } from "../kube.js";
 import { formatColumns } from "../printers/columns.js";
-import { formatObjects, type ObjectFormat, type Printed } from "../printers/object.js";
+import { formatObjects, type ObjectFormat, type Printed, typed } from "../printers/object.js";
+import { formatWithTemplate, isTemplate, type Output, type TemplateOutput } from "../printers/output.js";
+import { sortBy } from "../printers/sort-by.js";
 import { type TableOptions, tableCells } from "../printers/table.js";
 import { type ResourceSelection, typeLabel } from "../resources.js";
 import { listPath, listTable, scopeNamespace } from "./get-list.js";
 import { watchObjects } from "./get-watch.js";
 
-export type GetOutput = "table" | "wide" | ObjectFormat;
+export type GetOutput = Output;
 
 export interface GetOptions {
   selections: ResourceSelection[];
@@ -31,6 +34,10 @@ export interface GetOptions {
   noHeaders: boolean;
   /** --ignore-not-found: a missing named object is not an error, and nothing found says nothing. */
   ignoreNotFound: boolean;
+  /** --sort-by: a JSONPath into each object ("metadata.name", "{.spec.replicas}"). */
+  sortBy?: string;
+  /** --allow-missing-template-keys (default true): a missing field in -o jsonpath prints nothing. */
+  allowMissingKeys: boolean;
 }
 
 function noResources(kube: Kube, all: boolean): string {
@@ -50,12 +57,15 @@ async function printTables(kube: Kube, opts: GetOptions): Promise<number> {
       showLabels: opts.showLabels,
     };
     let table: Table | undefined;
+    // --sort-by reads the objects, so the rows must carry them (kubectl asks the same).
+    const includeObject = opts.sortBy ? "Object" : undefined;
     if (sel.names.length === 0) {
-      table = await listTable(kube, sel.resource, opts);
+      table = await listTable(kube, sel.resource, { ...opts, includeObject });
     } else {
       for (const name of sel.names) {
         try {
-          const one = await kube.tables.request<Table>("GET", listPath(kube, sel.resource, false, name));
+          const path = listPath(kube, sel.resource, false, name);
+          const one = await kube.tables.request<Table>("GET", path, { query: { includeObject } });
           table = table ? { ...table, rows: [...table.rows, ...one.rows] } : one;
         } catch (err) {
           if (!isNotFound(err)) throw err;
@@ -64,6 +74,8 @@ async function printTables(kube: Kube, opts: GetOptions): Promise<number> {
       }
     }
     if (!table || table.rows.length === 0) continue;
+    if (opts.sortBy && table.rows.length > 1)
+      table = { ...table, rows: sortBy<TableRow>(table.rows, opts.sortBy, (r) => r.object) };
     printed += table.rows.length;
     const cells = tableCells(table, topts);
     blocks.push(formatColumns(opts.noHeaders ? cells.slice(1) : cells));
@@ -74,7 +86,11 @@ async function printTables(kube: Kube, opts: GetOptions): Promise<number> {
   return code;
 }
 
-async function printObjects(kube: Kube, opts: GetOptions, format: ObjectFormat): Promise<number> {
+async function printObjects(
+  kube: Kube,
+  opts: GetOptions,
+  format: ObjectFormat | TemplateOutput,
+): Promise<number> {
   let code = 0;
   const items: Printed[] = [];
   let single = opts.selections.length === 1 && opts.selections[0]!.names.length === 1;
@@ -106,7 +122,11 @@ async function printObjects(kube: Kube, opts: GetOptions, format: ObjectFormat):
     if (code === 0 && !opts.ignoreNotFound) process.stderr.write(noResources(kube, opts.allNamespaces));
     return code;
   }
-  process.stdout.write(formatObjects(items, format, !single));
+  const sorted = opts.sortBy && !single ? sortBy(items, opts.sortBy, typed) : items;
+  const text = isTemplate(format)
+    ? formatWithTemplate(format, sorted, !single, opts)
+    : formatObjects(sorted, format, !single);
+  process.stdout.write(text);
   return code;
 }
 

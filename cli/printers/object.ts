@@ -4,6 +4,7 @@
 
 import { stringify } from "yaml";
 import { apiVersionOf, type KubeObject, type ResourceType } from "../../api/index.js";
+import { sortKeys } from "../jsonpath/index.js";
 import { objectLabel } from "../resources.js";
 
 export type ObjectFormat = "yaml" | "json" | "name";
@@ -11,18 +12,6 @@ export type ObjectFormat = "yaml" | "json" | "name";
 export interface Printed {
   resource: ResourceType;
   object: KubeObject;
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === "object") {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
 }
 
 /** A list answer's items lack apiVersion/kind on some servers; kubectl always shows them. */
@@ -34,12 +23,15 @@ export function typed({ resource, object }: Printed): KubeObject {
   };
 }
 
+/** Several objects as kubectl prints them: one v1 List. */
+export function listDocument(items: readonly Printed[]) {
+  return { apiVersion: "v1", items: items.map(typed), kind: "List", metadata: { resourceVersion: "" } };
+}
+
 export function formatObjects(items: Printed[], format: ObjectFormat, asList: boolean): string {
   if (format === "name")
     return items.map((p) => `${objectLabel(p.resource, p.object.metadata.name ?? "")}\n`).join("");
-  const doc = asList
-    ? { apiVersion: "v1", items: items.map(typed), kind: "List", metadata: { resourceVersion: "" } }
-    : typed(items[0]!);
+  const doc = asList ? listDocument(items) : typed(items[0]!);
   return formatDocument(doc, format);
 }
 
