@@ -5,6 +5,7 @@ import { nextState } from "./container-state.js";
 import type { ShimContext } from "./context.js";
 import { invalidArgument, notFound } from "./errors.js";
 import { alive, readExit } from "./monitor/launcher.js";
+import { waitInDir } from "./monitor/on-change.js";
 import type { ContainerRecord, SandboxRecord } from "./store.js";
 
 export function requireId(id: string | undefined, what: string): string {
@@ -70,12 +71,17 @@ export function matchesLabels(
   return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 }
 
-/** Waits until the container is no longer running, up to `timeoutMs`; true if it exited. */
+/**
+ * Waits until the container is no longer running, up to `timeoutMs`; true if it exited. The monitor's
+ * exit.json is renamed into the container's directory, which wakes the wait; the poll behind it
+ * notices a monitor that died without a word, and the deadline.
+ */
 export async function waitForExit(ctx: ShimContext, c: ContainerRecord, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (observeExit(ctx, c).state === "running") {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
+  const exited = await waitInDir(
+    ctx.store.containerDir(c.id),
+    ["exit.json"],
+    { fallbackMs: Math.min(100, timeoutMs), timeoutMs },
+    () => (observeExit(ctx, c).state === "running" ? undefined : true),
+  );
+  return exited ?? false;
 }

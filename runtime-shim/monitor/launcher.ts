@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Launch } from "../backends/backend.js";
 import { ShimError } from "../errors.js";
-import { onChange } from "./on-change.js";
+import { waitInDir } from "./on-change.js";
 
 export const monitorBinary = fileURLToPath(new URL("./k8ts-monitor", import.meta.url));
 
@@ -87,28 +87,14 @@ export async function launchMonitor(
   return awaitOutcome(dir, child.pid!, timeoutMs);
 }
 
-const reports = new Set(["started.json", "exit.json"]);
-
-function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    let watching: { close(): void } | undefined;
-    let settled = false;
-    const check = () => {
-      if (settled) return;
-      const outcome = outcomeNow(dir, monitorPid);
-      if (!outcome && Date.now() <= deadline) return;
-      settled = true;
-      watching?.close();
-      if (outcome) resolve(outcome);
-      else reject(new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`));
-    };
-    // The monitor's reports are renamed into `dir`, which wakes the watch (the temporary files it
-    // writes first do not need a look); the slow poll behind it notices a monitor that died without
-    // a word.
-    watching = onChange(dir, check, 250, (name) => reports.has(name));
-    check();
-  });
+async function awaitOutcome(dir: string, monitorPid: number, timeoutMs: number): Promise<LaunchOutcome> {
+  // The monitor's reports are renamed into `dir`, which wakes the wait (the temporary files it writes
+  // first do not need a look); the slow poll behind it notices a monitor that died without a word.
+  const outcome = await waitInDir(dir, ["started.json", "exit.json"], { fallbackMs: 250, timeoutMs }, () =>
+    outcomeNow(dir, monitorPid),
+  );
+  if (!outcome) throw new ShimError("DeadlineExceeded", `container did not start within ${timeoutMs} ms`);
+  return outcome;
 }
 
 /** What the monitor has reported so far, or undefined while the container is still starting. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { waitFor } from "../../testing/index.js";
-import { onChange } from "./on-change.js";
+import { onChange, waitInDir } from "./on-change.js";
 
 test("a file appearing in the directory wakes the check long before the fallback poll", async () => {
   const dir = mkdtempSync(join(tmpdir(), "k8ts-onchange-"));
@@ -55,6 +55,22 @@ test("changes to names the filter rejects do not wake the check", async () => {
     assert.ok(seen.length <= 2, `woken ${seen.length} times`);
   } finally {
     watching.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("waitInDir resolves with the probe's value once the report appears, undefined at the deadline", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "k8ts-onchange-"));
+  try {
+    const probe = () => (existsSync(join(dir, "exit.json")) ? "exited" : undefined);
+    const waiting = waitInDir(dir, ["exit.json"], { fallbackMs: 60_000, timeoutMs: 60_000 }, probe);
+    writeFileSync(join(dir, "exit.json"), "{}");
+    assert.equal(await waiting, "exited");
+    const t0 = Date.now();
+    const none = await waitInDir(dir, ["started.json"], { fallbackMs: 20, timeoutMs: 100 }, () => undefined);
+    assert.equal(none, undefined);
+    assert.ok(Date.now() - t0 >= 100, "not before the deadline");
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -32,3 +32,30 @@ export function onChange(
     },
   };
 }
+
+/**
+ * Resolves with the first value `probe` returns other than undefined, probing again whenever one of
+ * `names` changes in `dir` and at least every `fallbackMs`; resolves undefined at the deadline.
+ */
+export function waitInDir<T>(
+  dir: string,
+  names: readonly string[],
+  timing: { fallbackMs: number; timeoutMs: number },
+  probe: () => T | undefined,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timing.timeoutMs;
+  return new Promise((resolve) => {
+    let settled = false;
+    let watching: { close(): void } | undefined;
+    const check = () => {
+      if (settled) return;
+      const value = probe();
+      if (value === undefined && Date.now() < deadline) return;
+      settled = true;
+      watching?.close();
+      resolve(value);
+    };
+    watching = onChange(dir, check, timing.fallbackMs, (name) => names.includes(name));
+    check();
+  });
+}
