@@ -77,3 +77,15 @@ test("--C-arg takes key=value or a bare key, nothing else", () => {
   for (const bad of ["--port=1", "=1", "", "Port=1"])
     assert.throws(() => componentFlag("a-arg", bad), UsageError);
 });
+
+test("a bad flag of a hosted component is refused with the component's name", async () => {
+  const start: StartComponent = async (argv) => {
+    throw new UsageError(`unknown flag: ${argv[0]}`);
+  };
+  const cmd = hostCommand("test", [{ name: "apiserver", start }], "");
+  await assert.rejects(cmd.run(["--apiserver-arg", "nope=1"]), (err: Error) => {
+    assert.ok(err instanceof UsageError);
+    assert.equal(err.message, "apiserver: unknown flag: --nope=1");
+    return true;
+  });
+});

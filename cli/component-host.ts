@@ -68,7 +68,11 @@ async function runHosted(components: HostedComponent[], argv: string[]): Promise
     for (const p of parts) {
       if (stop.aborted) break;
       const out = componentOutput(p.name, p.log ? toFile(p.log) : undefined);
-      running.push({ name: p.name, ...(await p.start(p.argv, out)) });
+      const started = await p.start(p.argv, out).catch((err: unknown) => {
+        // A bad flag is the user's to fix: say whose flag it was.
+        throw err instanceof UsageError ? new UsageError(`${p.name}: ${err.message}`) : err;
+      });
+      running.push({ name: p.name, ...started });
       log({ level: "info", msg: "component started", hosted: p.name, ...(p.log ? { log: p.log } : {}) });
     }
     const ended = await Promise.race([
