@@ -1,6 +1,6 @@
 // etcd's KV service (Range and Txn) for the API server's reads and writes: one unary gRPC call
-// per operation with a deadline, bytes encoded by etcd-wire.ts; and Watch streams on the same
-// connection (etcd-watch.ts). The etcd3 client wraps each call in retry and circuit-breaker
+// per operation with a deadline, bytes encoded by etcd-wire.ts; and Watch streams (etcd-watch.ts)
+// on a second connection. The etcd3 client wraps each call in retry and circuit-breaker
 // policies and converts messages through generic object mappers; that cost CPU on every write and
 // bought nothing here, where a failed call must become a 503 at once (clients retry, as Kubernetes
 // clients do).
@@ -22,6 +22,8 @@ import { GrpcError, GrpcUnaryClient, UNAVAILABLE } from "./grpc-unary.js";
 
 export class EtcdKv {
   private readonly clients: GrpcUnaryClient[];
+  /** Watch streams get connections of their own: unary calls never queue behind event traffic. */
+  private readonly streamClients: GrpcUnaryClient[];
   private current = 0;
 
   constructor(
@@ -29,10 +31,12 @@ export class EtcdKv {
     private readonly timeoutMs = 5000,
   ) {
     if (endpoints.length === 0) throw new Error("no etcd endpoints given");
-    this.clients = endpoints.map((e) => {
+    const origins = endpoints.map((e) => {
       const url = new URL(e.includes("://") ? e : `http://${e}`);
-      return new GrpcUnaryClient(`${url.protocol === "https:" ? "https" : "http"}://${url.host}`);
+      return `${url.protocol === "https:" ? "https" : "http"}://${url.host}`;
     });
+    this.clients = origins.map((o) => new GrpcUnaryClient(o));
+    this.streamClients = origins.map((o) => new GrpcUnaryClient(o));
   }
 
   async range(req: RangeRequest): Promise<RangeResponse> {
@@ -43,10 +47,10 @@ export class EtcdKv {
     return decodeTxnResponse(await this.call("/etcdserverpb.KV/Txn", encodeTxnRequest(req)));
   }
 
-  /** A stream (etcd's Watch) on the current endpoint's connection; UNAVAILABLE moves on to the next. */
+  /** A stream (etcd's Watch) to the current endpoint; UNAVAILABLE moves on to the next. */
   stream(path: string, h: StreamHandlers): GrpcStream {
     const i = this.current;
-    return new GrpcStream(this.clients[i]!, path, {
+    return new GrpcStream(this.streamClients[i]!, path, {
       message: h.message,
       end: (err) => {
         if (err?.code === UNAVAILABLE && this.current === i) this.current = (i + 1) % this.clients.length;
@@ -56,7 +60,7 @@ export class EtcdKv {
   }
 
   close(): void {
-    for (const c of this.clients) c.close();
+    for (const c of [...this.clients, ...this.streamClients]) c.close();
   }
 
   private async call(path: string, body: Uint8Array): Promise<Buffer> {
