@@ -1,10 +1,12 @@
 // Output options and generators as a user runs them, side by side with the real kubectl against a
 // real API server process on a real etcd: get -o jsonpath (lists and single objects, ranges,
 // filters, slices, missing fields, errors), -o custom-columns(-file), --sort-by over tables and
-// objects; create/apply -o yaml|json|name; create deployment|configmap|secret generic|namespace.
+// objects; create/apply -o yaml|json|name; create deployment|configmap|secret generic|namespace;
+// config get-contexts|current-context|use-context.
 // Outputs must be the same bytes (tables with their ages folded, as ages move while a test runs).
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { KubeObject } from "../api/index.js";
 import type { RunResult } from "../testing/index.js";
@@ -248,4 +250,32 @@ test("the generators store what kubectl's store; create and apply -o print the s
     Object.keys(JSON.parse(theirs.stdout)),
     "kubectl prints the answer with its keys sorted, as k8ts does",
   );
+});
+
+test("config get-contexts, current-context and use-context agree with kubectl's and write the file", async () => {
+  const kc = h.file("contexts-kubeconfig", readFileSync(h.kubeconfig, "utf8"));
+  const both = async (args: string[]) => {
+    const full = [...args, "--kubeconfig", kc];
+    const [mine, theirs] = await Promise.all([h.k8ts(full), h.kubectl(full)]);
+    assert.deepEqual(
+      { code: mine.code, out: mine.stdout, err: mine.stderr },
+      { code: theirs.code, out: theirs.stdout, err: theirs.stderr },
+      args.join(" "),
+    );
+    return mine;
+  };
+  await ok(
+    h.kubectl(["config", "set-context", "other", "--cluster=k8ts", "--namespace=out", "--kubeconfig", kc]),
+  );
+  await both(["config", "get-contexts"]);
+  await both(["config", "get-contexts", "-o", "name"]);
+  await both(["config", "get-contexts", "nope"]);
+  await both(["config", "use-context", "nope"]);
+  assert.equal((await both(["config", "current-context"])).stdout, "k8ts\n");
+  const switched = await ok(h.k8ts(["config", "use-context", "other", "--kubeconfig", kc]));
+  assert.equal(switched.stdout, 'Switched to context "other".\n');
+  assert.equal((await ok(h.kubectl(["config", "current-context", "--kubeconfig", kc]))).stdout, "other\n");
+  await both(["config", "get-contexts"]);
+  // The new context's namespace is used by the verbs.
+  assert.match((await ok(h.k8ts(["get", "pods", "--kubeconfig", kc]))).stdout, /^NAME .*\nq /ms);
 });
