@@ -16,6 +16,8 @@ export interface Launch {
   pidFile?: string;
   /** A cgroup file whose oom_kill counter the monitor reads when the container exits. */
   oomCounter?: string;
+  /** An overlayfs the monitor mounts as the container's rootfs before it runs argv (runc backend). */
+  rootfsOverlay?: { target: string; options: string };
   /**
    * TTY exec only: argv makes the container's terminal itself and copies it to and from the
    * terminal it is started on (`runc exec -t` in the foreground), so that one is only a transport.

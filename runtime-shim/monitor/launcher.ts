@@ -61,6 +61,13 @@ export function monitorArgs(dir: string, input: MonitorInput): string[] {
   if (input.pidFile) args.push("--pid-file", input.pidFile);
   if (input.oomCounter) args.push("--oom-counter", input.oomCounter);
   if (input.cwd) args.push("--cwd", input.cwd);
+  if (input.rootfsOverlay)
+    args.push(
+      "--overlay-target",
+      input.rootfsOverlay.target,
+      "--overlay-options",
+      input.rootfsOverlay.options,
+    );
   return [...args, "--", ...input.argv];
 }
 

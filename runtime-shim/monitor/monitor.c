@@ -12,7 +12,11 @@
  * The command runs in its own process group, so the process backend can stop all it forked.
  *
  * Usage: k8ts-monitor --dir <state dir> --log <CRI log file> [--pid-file <file>]
- *                     [--oom-counter <cgroup file>] [--cwd <dir>] -- <argv...>
+ *                     [--oom-counter <cgroup file>] [--cwd <dir>]
+ *                     [--overlay-target <dir> --overlay-options <lowerdir=...,upperdir=...,workdir=...>]
+ *                     -- <argv...>
+ * With --overlay-target it first mounts the container's overlayfs rootfs there (one mount(2) call,
+ * where the shim would otherwise exec mount(8) in CreateContainer); a failed mount is a start error.
  * The command gets the monitor's own environment (the shim starts the monitor with the container's).
  * With --pid-file (runc run --pid-file) the container counts as started once that file names a pid;
  * until then its output is held back, and an exit is a start error explained by runc's logrus line
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -43,7 +48,7 @@
 /* inotify tells us when runc renames its pid file into place; the poll behind it is a safety net. */
 #define PID_FILE_FALLBACK_MS 250
 
-static const char *state_dir, *log_path, *pid_file, *oom_counter, *work_dir;
+static const char *state_dir, *log_path, *pid_file, *oom_counter, *work_dir, *overlay_target, *overlay_options;
 static int log_fd = -1;
 static int started;
 
@@ -310,7 +315,8 @@ static int drain(int index) {
 static void usage(void) {
   fprintf(stderr,
           "usage: k8ts-monitor --dir <state dir> --log <file> [--pid-file <file>] "
-          "[--oom-counter <file>] [--cwd <dir>] -- <argv...>\n");
+          "[--oom-counter <file>] [--cwd <dir>] [--overlay-target <dir> --overlay-options <opts>] "
+          "-- <argv...>\n");
   exit(2);
 }
 
@@ -359,10 +365,14 @@ int main(int argc, char **argv) {
       oom_counter = argv[++i];
     else if (strcmp(a, "--cwd") == 0)
       work_dir = argv[++i];
+    else if (strcmp(a, "--overlay-target") == 0)
+      overlay_target = argv[++i];
+    else if (strcmp(a, "--overlay-options") == 0)
+      overlay_options = argv[++i];
     else
       usage();
   }
-  if (!state_dir || !log_path || i >= argc) usage();
+  if (!state_dir || !log_path || i >= argc || !overlay_target != !overlay_options) usage();
   char **command = argv + i;
 
   /* A monitor ends only when its container does, whatever its starter's terminal does. */
@@ -375,6 +385,12 @@ int main(int argc, char **argv) {
   if (log_fd < 0) {
     char msg[4200];
     snprintf(msg, sizeof msg, "open log file %s: %s", log_path, strerror(errno));
+    write_exit(128, now_nanos(), 0, msg);
+    return 0;
+  }
+  if (overlay_target && mount("overlay", overlay_target, "overlay", 0, overlay_options) != 0) {
+    char msg[4200];
+    snprintf(msg, sizeof msg, "mount the container's rootfs (overlay on %s): %s", overlay_target, strerror(errno));
     write_exit(128, now_nanos(), 0, msg);
     return 0;
   }

@@ -3,8 +3,8 @@
 // exit.json reports the shim reads.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -32,7 +32,12 @@ interface Run {
 /** Runs the monitor on `argv` until it ends, then reads what it left behind. */
 async function monitor(
   argv: string[] | ((dir: string) => string[]),
-  options: { pidFile?: string; cwd?: string; env?: Record<string, string> } = {},
+  options: {
+    pidFile?: string;
+    cwd?: string;
+    env?: Record<string, string>;
+    rootfsOverlay?: (dir: string) => { target: string; options: string };
+  } = {},
 ): Promise<Run> {
   const dir = join(scratch, `c${runs++}`);
   mkdirSync(dir);
@@ -42,6 +47,7 @@ async function monitor(
     logPath,
     ...(options.pidFile && { pidFile: join(dir, options.pidFile) }),
     ...(options.cwd && { cwd: options.cwd }),
+    ...(options.rootfsOverlay && { rootfsOverlay: options.rootfsOverlay(dir) }),
   });
   const child = spawn(monitorBinary, args, {
     env: options.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" },
@@ -149,4 +155,43 @@ test("a missing command is a start error naming it", async () => {
   assert.equal(r.started, undefined);
   assert.equal(r.exit.exitCode, 128);
   assert.match(r.exit.startError ?? "", /no-such-command.*No such file or directory/);
+});
+
+test("the rootfs overlay is mounted before the command runs; a mount that fails is a start error", async () => {
+  const layers = (dir: string) => {
+    for (const d of ["lower", "upper", "work", "rootfs"]) mkdirSync(join(dir, d));
+    writeFileSync(join(dir, "lower", "from-image"), "image\n");
+    return {
+      target: join(dir, "rootfs"),
+      options: `lowerdir=${join(dir, "lower")},upperdir=${join(dir, "upper")},workdir=${join(dir, "work")}`,
+    };
+  };
+  const ok = await monitor(
+    (dir) => ["sh", "-c", `cat ${dir}/rootfs/from-image; echo new > ${dir}/rootfs/written`],
+    {
+      rootfsOverlay: layers,
+    },
+  );
+  try {
+    assert.equal(ok.exit.exitCode, 0, ok.exit.startError);
+    assert.deepEqual(
+      ok.entries.map((e) => e.content),
+      ["image"],
+    );
+    assert.equal(
+      readFileSync(join(ok.dir, "upper", "written"), "utf8"),
+      "new\n",
+      "writes land in the upper layer",
+    );
+    assert.equal(existsSync(join(ok.dir, "lower", "written")), false, "the image is never written");
+  } finally {
+    spawnSync("umount", [join(ok.dir, "rootfs")]);
+  }
+
+  const bad = await monitor(["true"], {
+    rootfsOverlay: (dir) => ({ target: join(dir, "missing"), options: `lowerdir=${dir}/none` }),
+  });
+  assert.equal(bad.started, undefined);
+  assert.equal(bad.exit.exitCode, 128);
+  assert.match(bad.exit.startError ?? "", /^mount the container's rootfs \(overlay on .*missing\): /);
 });

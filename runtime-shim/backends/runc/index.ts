@@ -16,7 +16,7 @@ import { runCollect } from "../exec-collect.js";
 import { Cgroups } from "./cgroups.js";
 import { Cni, type PodNetwork } from "./cni.js";
 import { createNetns, deleteNetns, netnsPath } from "./netns.js";
-import { mountRootfs, unmountRootfs } from "./rootfs.js";
+import { overlayOptions, overlaySupported, prepareRootfs, unmountRootfs } from "./rootfs.js";
 
 const run = promisify(execFile);
 
@@ -43,6 +43,8 @@ export class RuncBackend implements Backend {
   private constructor(
     options: RuncOptions,
     private readonly cgroups: Cgroups,
+    /** overlayfs works here (rootfs.ts); otherwise each container gets a copy of its image. */
+    private readonly overlay: boolean,
   ) {
     this.runc = options.runc ?? "runc";
     this.stateDir = join(options.root, "runc");
@@ -59,7 +61,8 @@ export class RuncBackend implements Backend {
   static async create(options: RuncOptions): Promise<RuncBackend> {
     if (process.getuid?.() !== 0)
       throw new Error("the runc backend needs root; use --backend process otherwise");
-    return new RuncBackend(options, Cgroups.detect());
+    mkdirSync(options.root, { recursive: true });
+    return new RuncBackend(options, Cgroups.detect(), await overlaySupported(options.root));
   }
 
   /** hostNetwork pods use the node's namespace and have no IP of their own here (the node's IP is theirs). */
@@ -84,7 +87,7 @@ export class RuncBackend implements Backend {
     const dir = this.bundle(ctr.id);
     await new Undo().run(async (undo) => {
       undo.add(() => unmountRootfs(dir, join(dir, "rootfs")));
-      await mountRootfs(rootfs, dir, join(dir, "rootfs"));
+      await prepareRootfs(rootfs, dir, join(dir, "rootfs"), this.overlay);
       const spec = containerSpec(ctr, sandbox, {
         netnsPath: sandbox.hostNetwork ? "" : netnsPath(sandbox.id),
         cgroupsPath: this.cgroups.cgroupsPath(ctr.id),
@@ -113,6 +116,13 @@ export class RuncBackend implements Backend {
       cwd: this.bundle(ctr.id),
       pidFile,
       oomCounter: this.cgroups.oomCounter(ctr.id),
+      rootfsOverlay:
+        this.overlay && ctr.rootfs
+          ? {
+              target: join(this.bundle(ctr.id), "rootfs"),
+              options: overlayOptions(ctr.rootfs, this.bundle(ctr.id)),
+            }
+          : undefined,
     };
   }
 

@@ -1,6 +1,6 @@
 // The runc backend: the shared conformance suite, plus what only real isolation can show —
 // the memory limit OOM-kills (exit 137, reason OOMKilled), the pod's containers share a network
-// namespace, volumes are shared and read-only where asked, and the rootfs is the image's.
+// namespace, volumes are shared and read-only where asked, and the rootfs is an overlay of the image's.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -106,6 +106,12 @@ describe("runc backend: isolation and limits", () => {
     assert.equal(os.exitCode, 0);
     const hostDir = await shim.runtime.ExecSync({ containerId: server, cmd: ["ls", shim.dir] });
     assert.notEqual(hostDir.exitCode, 0, "the host's files are not visible in the container");
+    // An overlay over the image (this machine has overlayfs), not a copy of it: the server's write
+    // went to its own upper layer, and the client container does not see it.
+    const root = await shim.runtime.ExecSync({ containerId: server, cmd: ["grep", " / ", "/proc/mounts"] });
+    assert.match(Buffer.from(root.stdout!).toString(), /^overlay \/ overlay /m);
+    const other = await shim.runtime.ExecSync({ containerId: client, cmd: ["ls", "/var/www/index.html"] });
+    assert.notEqual(other.exitCode, 0, "one container's writes stay in its own layer");
   });
 
   test("volumes: a shared directory between containers, read-only where asked", async () => {
