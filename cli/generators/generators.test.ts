@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -44,20 +44,30 @@ test("deployment: app label, replicas always written, the port on the first cont
 
 test("configmap and secret data: literals and files, keys in order, binary apart, duplicates refused", () => {
   const dir = mkdtempSync(join(tmpdir(), "k8ts-gen-"));
-  writeFileSync(join(dir, "text"), "hello\n");
-  writeFileSync(join(dir, "bin"), Buffer.from([0xff, 0x00, 0xfe]));
-  const cm = configMap("c", "ns", { literals: ["z=1"], files: [dir] }) as unknown as Record<string, unknown>;
-  assert.deepEqual(cm.data, { text: "hello\n", z: "1" });
-  assert.deepEqual(cm.binaryData, { bin: "/wD+" });
-  assert.deepEqual(Object.keys(cm.data as object), ["text", "z"]);
-  const s = genericSecret("s", undefined, { literals: ["a=1"], files: [] }) as unknown as Record<
-    string,
-    unknown
-  >;
-  assert.deepEqual(s.data, { a: "MQ==" });
-  assert.equal(s.type, undefined);
-  assert.throws(() => configMap("x", undefined, { literals: ["a=b", "a=c"], files: [] }), {
-    message: 'cannot add key "a", another key by that name already exists in Data for ConfigMap "x"',
-  });
-  assert.throws(() => configMap("x", undefined, { literals: ["a"], files: [] }), /invalid literal source a/);
+  try {
+    writeFileSync(join(dir, "text"), "hello\n");
+    writeFileSync(join(dir, "bin"), Buffer.from([0xff, 0x00, 0xfe]));
+    const cm = configMap("c", "ns", { literals: ["z=1"], files: [dir] }) as unknown as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(cm.data, { text: "hello\n", z: "1" });
+    assert.deepEqual(cm.binaryData, { bin: "/wD+" });
+    assert.deepEqual(Object.keys(cm.data as object), ["text", "z"]);
+    const s = genericSecret("s", undefined, { literals: ["a=1"], files: [] }) as unknown as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(s.data, { a: "MQ==" });
+    assert.equal(s.type, undefined);
+    assert.throws(() => configMap("x", undefined, { literals: ["a=b", "a=c"], files: [] }), {
+      message: 'cannot add key "a", another key by that name already exists in Data for ConfigMap "x"',
+    });
+    assert.throws(
+      () => configMap("x", undefined, { literals: ["a"], files: [] }),
+      /invalid literal source a/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

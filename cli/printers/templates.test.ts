@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -34,14 +34,18 @@ test("custom columns: Go's printing, commas between values, <none> for nothing, 
 
 test("custom columns from a file: a line of headers, then a line of paths", () => {
   const dir = mkdtempSync(join(tmpdir(), "k8ts-cc-"));
-  const file = join(dir, "cols");
-  writeFileSync(file, "NAME   APP\n.metadata.name   {.metadata.labels.app}\n");
-  assert.equal(formatCustomColumns(columnsFromFile(file), [pod("a")], false), "NAME   APP\na      a\n");
-  writeFileSync(file, "NAME APP\n.metadata.name\n");
-  assert.throws(
-    () => columnsFromFile(file),
-    /number of headers \(2\) and field specifications \(1\) don't match/,
-  );
+  try {
+    const file = join(dir, "cols");
+    writeFileSync(file, "NAME   APP\n.metadata.name   {.metadata.labels.app}\n");
+    assert.equal(formatCustomColumns(columnsFromFile(file), [pod("a")], false), "NAME   APP\na      a\n");
+    writeFileSync(file, "NAME APP\n.metadata.name\n");
+    assert.throws(
+      () => columnsFromFile(file),
+      /number of headers \(2\) and field specifications \(1\) don't match/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("--sort-by: numbers, quantities, timestamps, strings; missing first; a field nobody has is an error", () => {
