@@ -15,6 +15,7 @@ import { promisify } from "node:util";
 import type { Launch } from "../backends/backend.js";
 import type { TerminalSize } from "./channels.js";
 import type { ExecExit, ExecProcess } from "./exec-process.js";
+import { drainBeforeDestroy } from "./pty-drain.js";
 
 const run = promisify(execFile);
 
@@ -89,9 +90,11 @@ export async function startTty(launch: Launch): Promise<ExecProcess> {
   }
   let listener: (channel: 1 | 2, data: Buffer) => void = () => {};
   term.onData((d) => listener(1, d as unknown as Buffer));
+  drainBeforeDestroy(term, (d) => listener(1, d));
   let ended = false;
   let killTimer: NodeJS.Timeout | undefined;
-  // node-pty reports the exit once the terminal has been read to its end.
+  // node-pty reports the exit once the terminal has been read to its end, or destroyed after
+  // 200 ms; pty-drain.ts reads what is left before that destroy.
   const exited = new Promise<ExecExit>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
       ended = true;
