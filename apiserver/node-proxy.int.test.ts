@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { WebSocketServer } from "ws";
 import { startTestApiServer, type TestCluster } from "../testing/apiserver.js";
-import { freePort, openExecStream, waitFor } from "../testing/index.js";
+import { freePort, nodeObjectAt, openExecStream, waitFor } from "../testing/index.js";
 
 let c: TestCluster;
 let agent: WebSocketServer;
@@ -20,18 +20,6 @@ async function create(path: string, body: object): Promise<void> {
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 201, await res.text());
-}
-
-function node(name: string, port: number) {
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name },
-    status: {
-      addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
-      daemonEndpoints: { kubeletEndpoint: { Port: port } },
-    },
-  };
 }
 
 function pod(name: string, nodeName: string) {
@@ -75,9 +63,9 @@ before(async () => {
     ws.send(Buffer.from([3, ...Buffer.from('{"metadata":{},"status":"Success"}')]), () => ws.close(1000)),
   );
   await new Promise((r) => agent.once("listening", r));
-  await create("/api/v1/nodes", node("up", (agent.address() as AddressInfo).port));
+  await create("/api/v1/nodes", nodeObjectAt("up", (agent.address() as AddressInfo).port));
   // A node whose agent endpoint answers nothing: a free port nobody listens on.
-  await create("/api/v1/nodes", node("down", await freePort()));
+  await create("/api/v1/nodes", nodeObjectAt("down", await freePort()));
   await create("/api/v1/namespaces/default/pods", pod("on-up", "up"));
   await create("/api/v1/namespaces/default/pods", pod("on-down", "down"));
 });

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 import { exitCodeStatus } from "../api/index.js";
+import { frame } from "../runtime-shim/streaming/channels.js";
+import { nodeObjectAt } from "../testing/index.js";
 
 export interface FakeNodeAgent {
   port: number;
@@ -16,25 +18,13 @@ export interface FakeNodeAgent {
 
 const LOG = "line one\nline two\nline three\n";
 
-function frame(channel: number, data: string | Buffer): Buffer {
-  return Buffer.concat([Buffer.from([channel]), Buffer.isBuffer(data) ? data : Buffer.from(data)]);
-}
-
 function finish(ws: WebSocket, exitCode: number): void {
   ws.send(frame(3, JSON.stringify(exitCodeStatus(exitCode))), () => ws.close(1000));
 }
 
 /** The Node object that sends the API server's exec/logs/port-forward proxy to this agent. */
 export function fakeAgentNode(agent: FakeNodeAgent, name = "agent-node") {
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name },
-    status: {
-      addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
-      daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
-    },
-  };
+  return nodeObjectAt(name, agent.port);
 }
 
 export async function startFakeNodeAgent(): Promise<FakeNodeAgent> {

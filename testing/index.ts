@@ -3,6 +3,7 @@
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { type ExecStream, openExecStream } from "./exec-stream.js";
+export { nodeObjectAt } from "./node-object.js";
 export { SCALED_BACKOFF, startTestClusterWithNode, startTestNode, type TestNode } from "./nodeagent.js";
 export { freePort } from "./ports.js";
 export {
