@@ -89,12 +89,17 @@ export async function startCliHarness(): Promise<CliHarness> {
   };
 }
 
-/** The test deployment "web": image and replicas vary; a tier label and env, a sidecar optional. */
+/**
+ * The test deployment "web": image and replicas vary; a tier label and env, a sidecar optional; the
+ * COLOR env can be left out and an httpGet readiness probe added.
+ */
 export const DEPLOY = (opts: {
   image: string;
   replicas: number;
   tier?: boolean;
   sidecar?: boolean;
+  env?: boolean;
+  readinessProbe?: boolean;
 }) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -113,12 +118,17 @@ spec:
     spec:
       containers:
       - name: web
-        image: ${opts.image}
-        env:
-        - name: COLOR
-          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}
+        image: ${opts.image}${
+          opts.env === false
+            ? ""
+            : `\n        env:\n        - name: COLOR\n          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}`
+        }
         ports:
-        - containerPort: 8080${opts.sidecar ? "\n      - name: side\n        image: busybox:1.36\n        command: [sleep, '3600']" : ""}
+        - containerPort: 8080${
+          opts.readinessProbe
+            ? "\n        readinessProbe:\n          httpGet:\n            path: /\n            port: 8080"
+            : ""
+        }${opts.sidecar ? "\n      - name: side\n        image: busybox:1.36\n        command: [sleep, '3600']" : ""}
 `;
 
 /** A small pod labelled app=NAME; `extra` goes right after `spec:` (nodeName, initContainers). */

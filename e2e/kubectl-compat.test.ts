@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ApiServerProcess, startApiServerProcess } from "../testing/apiserver-process.js";
 import { kubectlBinary, run, waitFor } from "../testing/index.js";
+import { DEPLOY } from "./cli-harness.js";
 import { type FakeNodeAgent, fakeAgentNode, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let cluster: ApiServerProcess;
@@ -33,33 +34,6 @@ function file(name: string, text: string): string {
   writeFileSync(p, text);
   return p;
 }
-
-const DEPLOY = (image: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: ${image}
-        ports:
-        - containerPort: 8080
-        readinessProbe:
-          httpGet:
-            path: /
-            port: 8080
-`;
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -91,13 +65,20 @@ after(async () => {
 
 describe("kubectl 1.32", () => {
   test("apply creates, apply of a changed file configures, apply again is unchanged", async () => {
-    const d = file("deploy.yaml", DEPLOY("busybox:1.36", 2));
+    const d = file(
+      "deploy.yaml",
+      DEPLOY({ image: "busybox:1.36", replicas: 2, env: false, readinessProbe: true }),
+    );
     const p = file("pod.yaml", POD);
     const r1 = await kubectl(["apply", "-f", d, "-f", p]);
     assert.equal(r1.code, 0, r1.stderr);
     assert.match(r1.stdout, /deployment.apps\/web created/);
     assert.match(r1.stdout, /pod\/p1 created/);
-    const r2 = await kubectl(["apply", "-f", file("deploy2.yaml", DEPLOY("busybox:1.37", 3))]);
+    const r2 = await kubectl([
+      "apply",
+      "-f",
+      file("deploy2.yaml", DEPLOY({ image: "busybox:1.37", replicas: 3, env: false, readinessProbe: true })),
+    ]);
     assert.equal(r2.code, 0, r2.stderr);
     assert.match(r2.stdout, /deployment.apps\/web configured/);
     const got = await kubectl([
