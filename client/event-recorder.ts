@@ -188,6 +188,11 @@ export class EventRecorder {
     }
   }
 
+  /** Events accepted whose write has not finished yet. */
+  get pendingWrites(): number {
+    return this.pending.size;
+  }
+
   /** Resolves when every event recorded so far has been written (or failed). */
   async flush(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);

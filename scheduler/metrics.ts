@@ -14,7 +14,11 @@ export class SchedulerMetrics {
   readonly algorithmLatency: Histogram;
   readonly bindLatency: Histogram<"result">;
 
-  constructor(pending: () => PendingCounts, droppedEvents: () => number = () => 0) {
+  constructor(
+    pending: () => PendingCounts,
+    droppedEvents: () => number = () => 0,
+    pendingEvents: () => number = () => 0,
+  ) {
     const registers = [this.registry];
     this.attempts = new Counter({
       name: "scheduler_schedule_attempts_total",
@@ -48,6 +52,14 @@ export class SchedulerMetrics {
       registers,
       collect() {
         this.set(droppedEvents());
+      },
+    });
+    new Gauge({
+      name: "scheduler_pending_events",
+      help: "Events accepted by the recorder and not written yet.",
+      registers,
+      collect() {
+        this.set(pendingEvents());
       },
     });
     new Gauge({

@@ -82,6 +82,7 @@ export class Scheduler {
     this.metrics = new SchedulerMetrics(
       () => this.queue.pending(),
       () => this.recorder?.dropped ?? 0,
+      () => this.recorder?.pendingWrites ?? 0,
     );
     this.informers = new InformerFactory(client, {
       clock,

@@ -18,14 +18,20 @@
 //   stream   the scheduler runs while the pods are created. pods/s = N / (last bind − first create),
 //            latency = bind seen − create sent: capped by how fast the API server takes creates.
 //
+// Where the CPU went: cpuMsPerPod gives each process's CPU milliseconds per pod (etcd, API server,
+// scheduler, this process; utime + stime from /proc) for the creates and the scheduling phase apart
+// (stream mode: both together), read after the scheduler has written its queued events. On a
+// shared machine these hold steady where rates do not: compare builds on them. etcdOps counts what
+// etcd did in each phase (its /metrics): puts, ranges (each write's compare is one), watch events,
+// lease grants, backend commits. rawEtcdCpuMsPerPut is etcd's cost of one raw put, for scale.
+//
 // Flags: --nodes 1000 --pods 10000 --concurrency 32 --mode both|backlog|stream
 
-import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
-import { freePort, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 
 const { values } = parseArgs({
   options: {
@@ -89,7 +95,7 @@ function post(url: string, path: string, body: string): Promise<number> {
   });
 }
 
-function getJson<T>(url: string): Promise<T> {
+function getText(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     request(url, { agent }, (res) => {
       let b = "";
@@ -97,11 +103,15 @@ function getJson<T>(url: string): Promise<T> {
       res.on("data", (d: string) => {
         b += d;
       });
-      res.on("end", () => resolve(JSON.parse(b) as T));
+      res.on("end", () => resolve(b));
     })
       .on("error", reject)
       .end();
   });
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  return JSON.parse(await getText(url)) as T;
 }
 
 async function runPool(total: number, conc: number, one: (i: number) => Promise<void>): Promise<number> {
@@ -147,14 +157,54 @@ function podBody(i: number, ask: PodAsk): string {
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid || pid < 0) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Math.round(((Number(fields[11]) + Number(fields[12])) / 100) * 10) / 10; // utime, stime at 100 Hz
-  } catch {
-    return undefined;
+/** CPU milliseconds used so far by each process of the run (this one included). */
+type CpuMs = Record<"etcd" | "apiserver" | "scheduler" | "bench", number>;
+
+/** CPU milliseconds per pod each process spent between two readings, and their sum. */
+function cpuMsPerPod(before: CpuMs, after: CpuMs) {
+  const per = (k: keyof CpuMs) => Math.round(((after[k] - before[k]) / PODS) * 1000) / 1000;
+  const out = {
+    etcd: per("etcd"),
+    apiserver: per("apiserver"),
+    scheduler: per("scheduler"),
+    bench: per("bench"),
+  };
+  return { ...out, total: Math.round((out.etcd + out.apiserver + out.scheduler + out.bench) * 1000) / 1000 };
+}
+
+/**
+ * etcd's own counters (its /metrics), to see what the API server asks of it in a phase: writes,
+ * reads, watch events, lease grants, backend commits.
+ */
+const ETCD_COUNTERS: Record<string, RegExp> = {
+  txn: /^etcd_mvcc_txn_total (\S+)/m,
+  put: /^etcd_mvcc_put_total (\S+)/m,
+  range: /^etcd_mvcc_range_total (\S+)/m,
+  delete: /^etcd_mvcc_delete_total (\S+)/m,
+  watchEvents: /^etcd_debugging_mvcc_events_total (\S+)/m,
+  slowWatchers: /^etcd_debugging_mvcc_slow_watcher_total (\S+)/m,
+  leaseGrants: /^etcd_debugging_lease_granted_total (\S+)/m,
+  backendCommits: /^etcd_disk_backend_commit_duration_seconds_count (\S+)/m,
+};
+
+async function etcdCounters(endpoint: string): Promise<Record<string, number>> {
+  const text = await getText(`${endpoint}/metrics`);
+  return Object.fromEntries(
+    Object.entries(ETCD_COUNTERS).map(([k, re]) => [k, Number(re.exec(text)?.[1] ?? Number.NaN)]),
+  );
+}
+
+function counterDelta(before: Record<string, number>, after: Record<string, number>) {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - before[k]!]));
+}
+
+/** Waits (up to 60 s) until the scheduler has no event writes outstanding. */
+async function eventsWritten(metricsUrl: string): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const pending = Number(/^scheduler_pending_events (\S+)/m.exec(await getText(metricsUrl))?.[1] ?? 0);
+    if (pending === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -169,14 +219,26 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
   const schedulerOutput = () => scheduler?.output() ?? "";
   const streams: { destroy(): void }[] = [];
   const loadAtStart = loadavg()[0]!;
+  const cpuNow = (): CpuMs => {
+    const own = process.cpuUsage();
+    return {
+      etcd: processCpuMs(etcd.pid) ?? Number.NaN,
+      apiserver: processCpuMs(api.child.pid) ?? Number.NaN,
+      // Not started yet (backlog mode, before the scheduling phase): nothing used.
+      scheduler: scheduler ? (processCpuMs(scheduler.child.pid) ?? Number.NaN) : 0,
+      bench: (own.user + own.system) / 1000,
+    };
+  };
   try {
     await waitHttpOk(`${url}/readyz`);
 
     // 1. The ceiling: raw etcd puts of pod-sized values at the same concurrency.
     const client = new Etcd3({ hosts: etcd.endpoint });
+    const etcdCpuAtRaw = processCpuMs(etcd.pid) ?? Number.NaN;
     const rawSeconds = await runPool(PODS, CONC, async (i) => {
       await client.put(`/baseline/pods/default/bench-${i}`).value(podBody(i, asks[i]!));
     });
+    const etcdCpuMsPerRawPut = ((processCpuMs(etcd.pid) ?? Number.NaN) - etcdCpuAtRaw) / PODS;
     await client.delete().prefix("/baseline/");
     client.close();
 
@@ -243,14 +305,17 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     });
 
     let createFailures = 0;
+    const cpuAtCreates = cpuNow();
+    const etcdAtCreates = await etcdCounters(etcd.endpoint);
     let t0 = performance.now();
     const createSeconds = await runPool(PODS, CONC, async (i) => {
       sentAt[i] = performance.now();
       if ((await post(url, "/api/v1/namespaces/default/pods", podBody(i, asks[i]!))) !== 201)
         createFailures++;
     });
-    // CPU used by the scheduler's phase alone (backlog: everything before it is the creates).
-    const cpuBefore = { apiserver: cpuSeconds(api.child.pid) ?? 0, etcd: cpuSeconds(etcd.pid) ?? 0 };
+    // Backlog: the creates and the scheduling are two phases, each with its own CPU figures.
+    const cpuAfterCreates = cpuNow();
+    const etcdAfterCreates = await etcdCounters(etcd.endpoint);
     if (mode === "backlog") {
       // Every pod is pending: time the scheduler alone, from its start to the last bind.
       t0 = performance.now();
@@ -260,6 +325,10 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     const timeout = new Promise<void>((r) => setTimeout(r, 600_000).unref());
     await Promise.race([done, timeout]);
     const lastBound = Math.max(...boundAt);
+    // The Scheduled events of the last binds are still being written: they belong to the phase.
+    await eventsWritten(`http://127.0.0.1:${metricsPort}/metrics`);
+    const cpuAtEnd = cpuNow();
+    const etcdAtEnd = await etcdCounters(etcd.endpoint);
     const e2eSeconds = (lastBound - t0) / 1000;
     const latencies: number[] = [];
     for (let i = 0; i < PODS; i++) if (boundAt[i]! > 0) latencies.push(boundAt[i]! - sentAt[i]!);
@@ -274,17 +343,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       Math.ceil(sumMem / NODE.memory),
       Math.ceil(PODS / NODE.pods),
     );
-    const metrics = await new Promise<string>((resolve, reject) => {
-      request(`http://127.0.0.1:${metricsPort}/metrics`, (res) => {
-        let b = "";
-        res.on("data", (d) => {
-          b += d;
-        });
-        res.on("end", () => resolve(b));
-      })
-        .on("error", reject)
-        .end();
-    });
+    const metrics = await getText(`http://127.0.0.1:${metricsPort}/metrics`);
     const attempts = Object.fromEntries(
       [...metrics.matchAll(/^scheduler_schedule_attempts_total\{result="(\w+)"[^}]*\} (\d+)/gm)].map((m) => [
         m[1],
@@ -299,12 +358,6 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       );
     const algorithmMsPerDecision = Math.round((algo("sum") / algo("count")) * 1e5) / 100;
 
-    // Where the machine's time went (2 cores are shared by all of them).
-    const cpu = {
-      scheduler: cpuSeconds(scheduler?.child.pid),
-      apiserver: cpuSeconds(api.child.pid),
-      etcd: cpuSeconds(etcd.pid),
-    };
     const round1 = (x: number) => Math.round(x * 10) / 10;
     const podsPerSecond = bound / e2eSeconds;
     const etcdRate = PODS / rawSeconds;
@@ -316,20 +369,24 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       p99Ms: percentile(latencies, 99),
       rawEtcdPutsPerSecond: Math.round(etcdRate),
       ratioToRawEtcd: Math.round((podsPerSecond / etcdRate) * 1000) / 1000,
+      rawEtcdCpuMsPerPut: Math.round(etcdCpuMsPerRawPut * 1000) / 1000,
       createsPerSecond: Math.round(PODS / createSeconds),
-      cpuSeconds: {
-        scheduler: cpu.scheduler,
-        apiserver: cpu.apiserver,
-        etcd: cpu.etcd,
-        ...(mode === "backlog"
+      // CPU milliseconds per pod by process (2 cores are shared by all of them): the A/B measure
+      // that holds on a busy machine. Backlog: creates and scheduling apart; stream: together.
+      cpuMsPerPod:
+        mode === "backlog"
           ? {
-              apiserverWhileScheduling: round1((cpu.apiserver ?? 0) - cpuBefore.apiserver),
-              etcdWhileScheduling: round1((cpu.etcd ?? 0) - cpuBefore.etcd),
+              creates: cpuMsPerPod(cpuAtCreates, cpuAfterCreates),
+              scheduling: cpuMsPerPod(cpuAfterCreates, cpuAtEnd),
             }
-          : {}),
-      },
-      schedulerCpuMsPerPod:
-        cpu.scheduler === undefined ? null : Math.round((cpu.scheduler * 1000 * 100) / PODS) / 100,
+          : { createsAndScheduling: cpuMsPerPod(cpuAtCreates, cpuAtEnd) },
+      etcdOps:
+        mode === "backlog"
+          ? {
+              creates: counterDelta(etcdAtCreates, etcdAfterCreates),
+              scheduling: counterDelta(etcdAfterCreates, etcdAtEnd),
+            }
+          : { createsAndScheduling: counterDelta(etcdAtCreates, etcdAtEnd) },
       schedulerAlgorithmMsPerDecision: algorithmMsPerDecision,
       schedulerAttempts: attempts,
       eventsDropped: droppedEvents,
