@@ -18,6 +18,7 @@ import { pullImage } from "./rpc/pull-image.js";
 import { removeContainer } from "./rpc/remove-container.js";
 import { removeImage } from "./rpc/remove-image.js";
 import { removePodSandbox } from "./rpc/remove-pod-sandbox.js";
+import { reopenContainerLog } from "./rpc/reopen-container-log.js";
 import { runPodSandbox } from "./rpc/run-pod-sandbox.js";
 import { startContainer } from "./rpc/start-container.js";
 import { status } from "./rpc/status.js";
@@ -44,6 +45,7 @@ export function runtimeService(ctx: ShimContext): RuntimeServiceHandlers {
     Exec: (r) => exec(ctx, r),
     ContainerStats: (r) => containerStats(ctx, r),
     ListContainerStats: (r) => listContainerStats(ctx, r),
+    ReopenContainerLog: (r) => reopenContainerLog(ctx, r),
   };
 }
 

@@ -4,7 +4,7 @@
 // test file runs it (process/process.int.test.ts, runc/runc.int.test.ts), so they behave alike.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { WebSocket } from "ws";
@@ -261,6 +261,52 @@ export function backendConformance(backend: BackendName): void {
       assert.deepEqual(
         parsed.filter((p) => p[0] === "stderr").map((p) => p[2]),
         ["oops"],
+      );
+      await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
+    });
+
+    test("ReopenContainerLog: after a rename, entries go on at the log path with none lost; not for a stopped container", async () => {
+      const pod = await runPod();
+      const id = await runContainer(pod, "rotator", [
+        "sh",
+        "-c",
+        'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.02; done',
+      ]);
+      const logPath = (await status(id)).logPath!;
+      const numbers = (file: string) =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => Number(/ line (\d+)$/.exec(l)?.[1]));
+      const linesIn = (file: string, atLeast: number) =>
+        waitFor(
+          () => {
+            try {
+              const n = numbers(file);
+              return n.length >= atLeast ? n : undefined;
+            } catch {
+              return undefined; // not there yet
+            }
+          },
+          { timeoutMs: 10_000, what: `${atLeast} lines in ${file}` },
+        );
+      await linesIn(logPath, 3);
+      renameSync(logPath, `${logPath}.1`);
+      await shim.runtime.ReopenContainerLog({ containerId: id });
+      const rotatedSize = statSync(`${logPath}.1`).size;
+      await linesIn(logPath, 5);
+      assert.equal(statSync(`${logPath}.1`).size, rotatedSize, "nothing more went to the renamed file");
+      const all = [...numbers(`${logPath}.1`), ...numbers(logPath)];
+      assert.deepEqual(
+        all,
+        all.map((_, i) => i),
+        "every line once, in order, across the two files",
+      );
+      await shim.runtime.StopContainer({ containerId: id, timeout: 0 });
+      await rejectsWith(
+        shim.runtime.ReopenContainerLog({ containerId: id }),
+        GrpcStatus.FAILED_PRECONDITION,
+        /not running/,
       );
       await shim.runtime.RemovePodSandbox({ podSandboxId: pod });
     });

@@ -24,6 +24,11 @@
  *
  * CRI log lines: <RFC3339Nano UTC> <stdout|stderr> <F|P> <content>; F ends a line, P is a 16 KiB
  * piece of a longer line continued by the next entry.
+ *
+ * Log rotation (CRI ReopenContainerLog): the monitor reads a FIFO <state dir>/ctl; each 'r' written
+ * there makes it open the log path again (creating it), so after the node agent renamed the file
+ * the entries go to a new one. If that open fails the old file is kept. A writer that finds no
+ * reader on the FIFO (ENXIO) knows the monitor, and so the container, is gone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +43,7 @@
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -73,6 +79,14 @@ static unsigned long long now_nanos(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+/* After a rotation the log path names a new file: write there from now on (CRI ReopenContainerLog). */
+static void reopen_log(void) {
+  int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return; /* keep the old file rather than lose entries */
+  close(log_fd);
+  log_fd = fd;
 }
 
 static void write_all(int fd, const char *p, size_t n) {
@@ -416,6 +430,11 @@ int main(int argc, char **argv) {
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, NULL);
   int sig_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+  /* Opened read-write, so the FIFO never reports hang-up while no writer has it open. */
+  char ctl_path[4200];
+  snprintf(ctl_path, sizeof ctl_path, "%s/ctl", state_dir);
+  int ctl_fd = -1;
+  if (mkfifo(ctl_path, 0600) == 0 || errno == EEXIST) ctl_fd = open(ctl_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
   pid_t child = fork();
   if (child == 0) run_child(command, out[1], err[1], report[1]);
@@ -453,8 +472,8 @@ int main(int argc, char **argv) {
 
   int status = 0, exited = 0;
   while (!exited) {
-    struct pollfd fds[4];
-    int nfds = 0, at_sig = -1, at_watch = -1, at_stream[2] = {-1, -1};
+    struct pollfd fds[5];
+    int nfds = 0, at_sig = -1, at_watch = -1, at_ctl = -1, at_stream[2] = {-1, -1};
     for (int s = 0; s < 2; s++)
       if (streams[s].fd >= 0) {
         at_stream[s] = nfds;
@@ -463,6 +482,10 @@ int main(int argc, char **argv) {
     if (sig_fd >= 0) {
       at_sig = nfds;
       fds[nfds++] = (struct pollfd){sig_fd, POLLIN, 0};
+    }
+    if (ctl_fd >= 0) {
+      at_ctl = nfds;
+      fds[nfds++] = (struct pollfd){ctl_fd, POLLIN, 0};
     }
     if (!started && watch_fd >= 0) {
       at_watch = nfds;
@@ -474,6 +497,14 @@ int main(int argc, char **argv) {
     if (ready < 0 && errno != EINTR) break;
     for (int s = 0; s < 2; s++)
       if (at_stream[s] >= 0 && fds[at_stream[s]].revents) drain(s);
+    if (at_ctl >= 0 && fds[at_ctl].revents) {
+      char cmds[64];
+      ssize_t got;
+      int reopen = 0;
+      while ((got = read(ctl_fd, cmds, sizeof cmds)) > 0)
+        if (memchr(cmds, 'r', (size_t)got)) reopen = 1;
+      if (reopen) reopen_log();
+    }
     if (at_watch >= 0 && fds[at_watch].revents) {
       char events[4096];
       while (read(watch_fd, events, sizeof events) > 0) {
@@ -498,6 +529,10 @@ int main(int argc, char **argv) {
     if (streams[s].fd >= 0) drain(s);
   /* A container that ran and ended before its pid file was noticed still started. */
   check_pid_file();
+  if (ctl_fd >= 0) {
+    close(ctl_fd);
+    unlink(ctl_path);
+  }
   unsigned long long finished = now_nanos();
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 128;
   if (!started) {
