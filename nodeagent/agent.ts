@@ -22,6 +22,8 @@ import {
 } from "../client/index.js";
 import { connectRuntime } from "../proto/runtime/v1/index.js";
 import { tearDownVolumes } from "./container-config.js";
+import { ContainerLogManager } from "./container-logs.js";
+import { DEFAULT_ROTATION, type RotationLimits } from "./log-rotation.js";
 import { NodeLease } from "./node-lease.js";
 import { NodeStatusReporter, type RuntimeHealth } from "./node-status.js";
 import { Pleg } from "./pleg.js";
@@ -59,6 +61,10 @@ export interface NodeAgentOptions {
   leaseRenewMs?: number;
   /** The node Lease's duration (kubelet --node-lease-duration-seconds, 40); renewed every quarter of it. */
   leaseDurationSeconds?: number;
+  /** When container logs are rotated (kubelet containerLogMaxSize 10 MiB, containerLogMaxFiles 5). */
+  containerLogs?: RotationLimits;
+  /** How often container logs are looked at for rotation (kubelet: 10 s). */
+  containerLogPeriodMs?: number;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -359,6 +365,14 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   });
   informer.start();
   pleg.start();
+  const containerLogs = new ContainerLogManager({
+    runtime,
+    clock,
+    limits: opts.containerLogs ?? DEFAULT_ROTATION,
+    periodMs: opts.containerLogPeriodMs,
+    log,
+  });
+  containerLogs.start();
   log({ level: "info", msg: "node agent started", node: opts.nodeName, port: server.port });
 
   return {
@@ -366,6 +380,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     port: server.port,
     async stop() {
       pleg.stop();
+      containerLogs.stop();
       lease?.stop();
       reporter.stop();
       probes.stop();

@@ -1,9 +1,9 @@
 // Container logs as `kubectl logs` wants them, read from the CRI log files the runtime writes
 // (`<RFC3339Nano> <stream> <F|P> <content>` per line): tailLines, sinceSeconds, timestamps,
-// limitBytes, and follow (keeps streaming until the container ends), as the kubelet's kuberuntime
-// logs reader does.
+// limitBytes, and follow (keeps streaming until the container ends, across log rotations), as the
+// kubelet's kuberuntime logs reader does.
 
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 
 export interface LogOptions {
   follow: boolean;
@@ -31,22 +31,8 @@ function parseLine(line: Buffer): Entry | undefined {
   };
 }
 
-/** Reads complete CRI lines from `path` starting at `offset`; returns entries and the new offset. */
-export function readEntries(path: string, offset: number): { entries: Entry[]; offset: number } {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return { entries: [], offset };
-  }
-  if (size <= offset) return { entries: [], offset };
-  const buf = Buffer.alloc(size - offset);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, buf, 0, buf.length, offset);
-  } finally {
-    closeSync(fd);
-  }
+/** Complete CRI lines in `buf`, and how many bytes they took (a trailing partial line is left). */
+function parseEntries(buf: Buffer): { entries: Entry[]; used: number } {
   const entries: Entry[] = [];
   let start = 0;
   for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
@@ -54,7 +40,64 @@ export function readEntries(path: string, offset: number): { entries: Entry[]; o
     if (e) entries.push(e);
     start = nl + 1;
   }
-  return { entries, offset: offset + start };
+  return { entries, used: start };
+}
+
+/**
+ * Reads a container's log file from the start, then on each `next()` what was added since. When
+ * the file is rotated (renamed, and the runtime reopened the path: log-rotation.ts) it reads the
+ * renamed file to its end, then goes on from the start of the new file at the path, as the
+ * kubelet's follow does; so `kubectl logs -f` neither stops nor repeats across a rotation.
+ */
+export class LogFollower {
+  private fd: number | undefined;
+  private ino = -1;
+  private offset = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** The complete entries written since the last call (all of them on the first). */
+  next(): Entry[] {
+    if (this.fd === undefined && !this.open()) return [];
+    const entries = this.readOn();
+    if (entries.length) return entries;
+    // Drained: if the path now names another file, the one we read was rotated away.
+    let ino: number;
+    try {
+      ino = statSync(this.path).ino;
+    } catch {
+      return []; // renamed, not reopened yet
+    }
+    if (ino === this.ino) return [];
+    this.close();
+    return this.open() ? this.readOn() : [];
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private open(): boolean {
+    try {
+      this.fd = openSync(this.path, "r");
+    } catch {
+      return false;
+    }
+    this.ino = fstatSync(this.fd).ino;
+    this.offset = 0;
+    return true;
+  }
+
+  private readOn(): Entry[] {
+    const size = fstatSync(this.fd!).size;
+    if (size <= this.offset) return [];
+    const buf = Buffer.alloc(size - this.offset);
+    const n = readSync(this.fd!, buf, 0, buf.length, this.offset);
+    const { entries, used } = parseEntries(buf.subarray(0, n));
+    this.offset += used;
+    return entries;
+  }
 }
 
 /** Formats entries as the user sees them: partial lines joined, optional timestamp prefix. */

@@ -2,9 +2,9 @@
 // scaled clock (testing/nodeagent.ts). One node serves the whole file; each test makes its own pods.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Event, Lease, Node, Pod } from "../api/index.js";
 import { RESOURCES } from "../api/index.js";
@@ -28,7 +28,14 @@ let stopAll: (() => Promise<void>) | undefined;
 
 before(async () => {
   ({ node, stop: stopAll } = await startTestClusterWithNode({
-    agent: { cpu: "4", memory: "8Gi", maxPods: 20 },
+    // Small logs rotate (the kubelet's default is 10 MiB): only the rotation test writes that much.
+    agent: {
+      cpu: "4",
+      memory: "8Gi",
+      maxPods: 20,
+      containerLogs: { maxSizeBytes: 8192, maxFiles: 3 },
+      containerLogPeriodMs: 400,
+    },
   }));
 });
 
@@ -564,6 +571,52 @@ describe("node agent", () => {
     assert.match(tailed.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z line 5\n\S+ line 6\n$/);
     await podWhere("follow", "Succeeded", (p) => p.status?.phase === "Succeeded");
     await deleteAndWaitGone("follow");
+  });
+
+  it("rotates a container's log past its size limit, keeps at most maxFiles, and logs -f reads across rotations", async () => {
+    const pad = "x".repeat(100);
+    await node.client.create(
+      PODS,
+      busybox(
+        "chatty",
+        `i=0; while [ $i -lt 500 ]; do echo "line $i ${pad}"; i=$((i+1)); [ $((i % 10)) -eq 0 ] && sleep 0.1; done`,
+        { restartPolicy: "Never" },
+      ),
+    );
+    await podWhere("chatty", "Running", (p) => !!main(p)?.state?.running);
+    const { containers = [] } = await node.shim.runtime.ListContainers({
+      filter: { labelSelector: { "io.kubernetes.pod.name": "chatty" } },
+    });
+    const logPath = (await node.shim.runtime.ContainerStatus({ containerId: containers[0]!.id })).status!
+      .logPath!;
+    const rotated = () => readdirSync(dirname(logPath)).filter((n) => n.startsWith(`${basename(logPath)}.`));
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, rotated().length);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    let followed: Awaited<ReturnType<typeof kubectl>>;
+    try {
+      followed = await kubectl(["logs", "-f", "chatty"]);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    assert.equal(followed.code, 0, followed.stderr);
+    const want = Array.from({ length: 500 }, (_, i) => `line ${i} ${pad}\n`).join("");
+    assert.ok(
+      followed.stdout === want,
+      `logs -f gave every line once, in order (${followed.stdout.length} of ${want.length} bytes)`,
+    );
+    assert.ok(rotated().length >= 1, "the log was rotated");
+    assert.ok(most <= 2, `at most maxFiles - 1 = 2 rotated files at any time, saw ${most}`);
+    const current = await kubectl(["logs", "chatty"]);
+    assert.ok(current.stdout.endsWith(`line 499 ${pad}\n`), current.stdout.slice(-200));
+    assert.ok(current.stdout.length < want.length, "plain logs reads the current file, as against a kubelet");
+    await deleteAndWaitGone("chatty");
   });
 
   it("keeps running pods and starts new ones after the runtime-shim is killed and comes back", async () => {

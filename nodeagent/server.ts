@@ -16,7 +16,7 @@ import {
   statusObject,
 } from "../api/index.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
-import { LogFormatter, type LogOptions, readEntries, tail } from "./logs.js";
+import { LogFollower, LogFormatter, type LogOptions, tail } from "./logs.js";
 import type { ObservedContainer, ObservedPod, Runtime } from "./runtime.js";
 
 export interface NodeServerDeps {
@@ -162,11 +162,28 @@ async function serveLogs(
     return budget > 0;
   };
   res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-cache" });
-  let { entries, offset } = readEntries(instance.logPath, 0);
-  if (!write(tail(fmt.format(entries), opts.tailLines)) || !opts.follow || instance.state !== "running") {
-    res.end();
-    return;
+  const follower = new LogFollower(instance.logPath);
+  try {
+    const follow = opts.follow && instance.state === "running";
+    await streamLog(deps, req, follower, instance.id, { ...opts, follow }, fmt, write);
+  } finally {
+    follower.close();
   }
+  res.end();
+}
+
+/** The log so far (its tail), then with follow what the container goes on writing until it ends. */
+async function streamLog(
+  deps: NodeServerDeps,
+  req: IncomingMessage,
+  follower: LogFollower,
+  containerId: string,
+  opts: LogOptions,
+  fmt: LogFormatter,
+  write: (chunks: Buffer[]) => boolean,
+): Promise<void> {
+  const first = fmt.format(follower.next());
+  if (!write(tail(first, opts.tailLines)) || !opts.follow) return;
   let closed = false;
   req.on("close", () => {
     closed = true;
@@ -174,12 +191,10 @@ async function serveLogs(
   // Follow: poll the file, and end once the container is no longer running and the file is drained.
   while (!closed) {
     await new Promise((r) => setTimeout(r, 100));
-    const st = await deps.runtime.ContainerStatus({ containerId: instance.id }).catch(() => undefined);
+    const st = await deps.runtime.ContainerStatus({ containerId }).catch(() => undefined);
     const running = st?.status?.state === ContainerState.CONTAINER_RUNNING;
-    ({ entries, offset } = readEntries(instance.logPath, offset));
-    if (!write(fmt.format(entries)) || !running) break;
+    if (!write(fmt.format(follower.next())) || !running) break;
   }
-  res.end();
 }
 
 const frame = (channel: number, data: Buffer | string) =>

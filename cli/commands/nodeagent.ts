@@ -1,6 +1,6 @@
 // `k8ts nodeagent`: the node agent (k8ts' kubelet) for one node.
 
-import type { Taint } from "../../api/index.js";
+import { memoryBytes, type Taint } from "../../api/index.js";
 import { loadKubeconfig, RestClient, resolveClientConfig } from "../../client/index.js";
 import { startNodeAgent } from "../../nodeagent/index.js";
 import { type Command, UsageError } from "../command.js";
@@ -20,6 +20,8 @@ const flags = {
   labels: { type: "string", default: "" },
   taints: { type: "string", default: "" },
   "node-lease-duration-seconds": { type: "string", default: "40" },
+  "container-log-max-size": { type: "string", default: "10Mi" },
+  "container-log-max-files": { type: "string", default: "5" },
 } as const;
 
 function parseLabels(s: string): Record<string, string> {
@@ -60,7 +62,9 @@ export const command: Command = {
   --max-pods N               pods capacity (default 110)
   --labels k=v,...           extra node labels
   --taints k=v:Effect,...    taints to register the node with
-  --node-lease-duration-seconds N   the node Lease's duration; renewed every quarter of it (default 40)`,
+  --node-lease-duration-seconds N   the node Lease's duration; renewed every quarter of it (default 40)
+  --container-log-max-size Q        a running container's log file is rotated past this size (default 10Mi)
+  --container-log-max-files N       log files kept per container, the current one included (default 5, at least 2)`,
   run: (argv) => runAlone("nodeagent", start, argv),
 };
 
@@ -76,6 +80,18 @@ export const start: StartComponent = async (argv, { log, say }) => {
     40,
   );
   if (leaseDurationSeconds < 1) throw new UsageError("--node-lease-duration-seconds must be at least 1");
+  let maxSizeBytes: number;
+  try {
+    maxSizeBytes = memoryBytes(values["container-log-max-size"]);
+  } catch {
+    throw new UsageError(
+      `--container-log-max-size: "${values["container-log-max-size"]}" is not a quantity such as 10Mi`,
+    );
+  }
+  if (maxSizeBytes <= 0) throw new UsageError("--container-log-max-size must be more than 0");
+  const maxFiles = intFlag("container-log-max-files", values["container-log-max-files"], 5);
+  if (maxFiles < 2)
+    throw new UsageError("--container-log-max-files must be at least 2 (the current file and one rotated)");
   const cfg = resolveClientConfig(loadKubeconfig({ kubeconfig: values.kubeconfig }));
   const agent = await startNodeAgent({
     client: RestClient.fromConfig(cfg, { userAgent: `k8ts-nodeagent/${nodeName}` }),
@@ -90,6 +106,7 @@ export const start: StartComponent = async (argv, { log, say }) => {
     labels: parseLabels(values.labels),
     taints: parseTaints(values.taints),
     leaseDurationSeconds,
+    containerLogs: { maxSizeBytes, maxFiles },
     log,
   });
   say(`nodeagent ${nodeName} serving on ${values.address}:${agent.port}`);
