@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { etcdArgs } from "../cli/cluster/index.js";
+import { etcdArgs, etcdEnv } from "../cli/cluster/index.js";
 import { freePort } from "./ports.js";
 import { waitFor } from "./wait.js";
 
@@ -53,7 +53,7 @@ export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtc
         // Tests want fast commits more than durability across power loss.
         unsafeNoFsync: true,
       }),
-      { detached: true, stdio: ["ignore", "ignore", "pipe"] },
+      { detached: true, stdio: ["ignore", "ignore", "pipe"], env: etcdEnv() },
     );
     child.stderr?.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);

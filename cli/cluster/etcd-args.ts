@@ -1,5 +1,7 @@
 // How k8ts runs a single-member etcd on loopback: one place for `k8ts up` and the test harness.
 
+import { availableParallelism } from "node:os";
+
 export interface EtcdLayout {
   name: string;
   dataDir: string;
@@ -32,4 +34,21 @@ export function etcdArgs(l: EtcdLayout): string[] {
   if (l.unsafeNoFsync) args.push("--unsafe-no-fsync");
   if (l.snapshotCount !== undefined) args.push(`--snapshot-count=${l.snapshotCount}`);
   return args;
+}
+
+/**
+ * etcd's environment: the caller's, with GOMAXPROCS at half the cores (at least 1) unless the caller
+ * set it. etcd shares the machine with the API server, scheduler, controllers and node agents. Each
+ * write crosses several goroutines (gRPC handler, raft loop, apply, watch sender), and on every
+ * hand-off Go wakes an idle processor that spins looking for work; when writes arrive one by one
+ * (a scheduler binding at a few hundred pods a second) that spinning is a large part of etcd's CPU.
+ * Measured on 2 cores (etcd 3.4): GOMAXPROCS=1 cost 20-30 % less etcd CPU per write, from single
+ * paced writes to saturated puts, and the saturated put rate did not drop.
+ */
+export function etcdEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  cores: number = availableParallelism(),
+): NodeJS.ProcessEnv {
+  if (env.GOMAXPROCS) return env;
+  return { ...env, GOMAXPROCS: String(Math.max(1, Math.floor(cores / 2))) };
 }

@@ -1,6 +1,6 @@
 // Local clusters: bring up, stop and inspect the processes of a cluster on this machine.
 export { down } from "./down.js";
-export { type EtcdLayout, etcdArgs } from "./etcd-args.js";
+export { type EtcdLayout, etcdArgs, etcdEnv } from "./etcd-args.js";
 export { findBinary, missingBinaryMessage } from "./find-binary.js";
 export { renderKubeconfig } from "./kubeconfig.js";
 export { killNode, restartNode } from "./node.js";

@@ -9,12 +9,18 @@ import { isAlive, type ProcessRecord } from "./state.js";
 
 const MAIN = fileURLToPath(new URL("../main.js", import.meta.url));
 
-export function spawnLogged(name: string, cmd: string, args: string[], logsDir: string): ProcessRecord {
+export function spawnLogged(
+  name: string,
+  cmd: string,
+  args: string[],
+  logsDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ProcessRecord {
   mkdirSync(logsDir, { recursive: true });
   const log = join(logsDir, `${name}.log`);
   const fd = openSync(log, "a");
   try {
-    const child = spawn(cmd, args, { detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(cmd, args, { detached: true, stdio: ["ignore", fd, fd], env });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
     return { name, pid: child.pid, args: [cmd, ...args], log };

@@ -4,6 +4,7 @@
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { etcdEnv } from "./etcd-args.js";
 import { findBinary, missingBinaryMessage } from "./find-binary.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
@@ -163,7 +164,7 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
         opts.progress(`starting ${spec.name}`);
         const rec =
           spec.program === "etcd"
-            ? spawnLogged(spec.name, etcdBin, spec.args, logs)
+            ? spawnLogged(spec.name, etcdBin, spec.args, logs, etcdEnv())
             : spawnComponent(spec.name, spec.args, logs, spec.nodeFlags);
         if (spec.components) {
           rec.components = spec.components.map((c) => ({
