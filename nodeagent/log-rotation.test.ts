@@ -85,6 +85,20 @@ describe("rotateContainerLog on a real directory", () => {
       });
       assert.deepEqual(readdirSync(dir).sort(), ["0.log", "0.log.20261126-090000", "0.log.20261126-094907"]);
 
+      // Never more files than allowed, not even while the runtime reopens.
+      writeFileSync(path, "z".repeat(200));
+      let seenDuringReopen: string[] = [];
+      await rotateContainerLog(
+        path,
+        limits,
+        async () => {
+          seenDuringReopen = readdirSync(dir).sort();
+          writeFileSync(path, "");
+        },
+        new Date("2026-11-26T09:55:00Z"),
+      );
+      assert.deepEqual(seenDuringReopen, ["0.log.20261126-094907", "0.log.20261126-095500"]);
+
       writeFileSync(path, "y".repeat(200));
       await assert.rejects(
         rotateContainerLog(
@@ -96,7 +110,8 @@ describe("rotateContainerLog on a real directory", () => {
         /not running/,
       );
       assert.equal(readFileSync(path, "utf8"), "y".repeat(200), "the log is back where it was");
-      assert.deepEqual(readdirSync(dir).sort(), ["0.log", "0.log.20261126-090000", "0.log.20261126-094907"]);
+      // The oldest rotated file had already made room (as with the kubelet): it stays gone.
+      assert.deepEqual(readdirSync(dir).sort(), ["0.log", "0.log.20261126-095500"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -63,9 +63,9 @@ export function planRotation(
 }
 
 /**
- * Rotates one running container's log if the plan says so: rename, ask the runtime to reopen
- * (renamed back if it cannot: the container goes on writing to its one file), then delete the
- * oldest rotated files. Returns what it did, for the caller's log.
+ * Rotates one running container's log if the plan says so: delete the oldest rotated files, rename,
+ * ask the runtime to reopen (renamed back if it cannot: the container goes on writing to its one
+ * file). Returns what it did, for the caller's log.
  */
 export async function rotateContainerLog(
   logPath: string,
@@ -80,6 +80,8 @@ export async function rotateContainerLog(
     return { removed: [] }; // no log file (yet): nothing to rotate
   }
   const plan = planRotation(logPath, size, rotatedFiles(logPath, readdirSync(dirname(logPath))), limits, now);
+  // The oldest go first (as the kubelet orders it), so there are never more files than allowed.
+  for (const f of plan.remove) unlinkSync(f);
   if (plan.rotateTo) {
     renameSync(logPath, plan.rotateTo);
     try {
@@ -89,6 +91,5 @@ export async function rotateContainerLog(
       throw err;
     }
   }
-  for (const f of plan.remove) unlinkSync(f);
   return { rotatedTo: plan.rotateTo, removed: plan.remove };
 }
