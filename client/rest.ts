@@ -1,5 +1,6 @@
-// RestClient: Kubernetes REST verbs over node:http with keep-alive connections pooled per origin
-// (http-transport.ts; a caller's own fetch can replace it). Paths come from the resource registry:
+// RestClient: Kubernetes REST verbs over keep-alive connections pooled per origin (one-shot calls
+// on plain http through http1-pool.ts, watches and https through node:http(s) in http-transport.ts;
+// a caller's own fetch can replace both). Paths come from the resource registry:
 // `/api/v1/...` for the core group, `/apis/{group}/{version}/...` otherwise, `/namespaces/{ns}/` for
 // namespaced resources, and an optional subresource after the name. Failures are thrown as ApiError
 // (errors.ts); watch events, including ERROR events, are values.
@@ -7,6 +8,7 @@
 import type { DeleteOptions, KubeList, KubeObject, ResourceType, Status } from "../api/index.js";
 import { ApiError, errorFromResponse, networkError } from "./errors.js";
 import { fetchTransport, type HttpResponse, nodeTransport, type Transport } from "./http-transport.js";
+import { http1PoolTransport } from "./http1-pool.js";
 import type { ClientConfig } from "./kubeconfig.js";
 import { decodeWatchStream, type WatchEventOf } from "./watch-stream.js";
 
@@ -110,6 +112,8 @@ export class RestClient {
   private readonly timeoutMs: number;
   private readonly accept: string;
   private readonly send: Transport;
+  /** One-shot calls (all but watch): the lean keep-alive pool on plain http (http1-pool.ts). */
+  private readonly sendOnce: Transport;
 
   constructor(opts: RestClientOptions) {
     this.server = opts.server.replace(/\/+$/, "");
@@ -118,6 +122,7 @@ export class RestClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.accept = opts.accept ?? "application/json";
     this.send = opts.fetch ? fetchTransport(opts.fetch) : nodeTransport;
+    this.sendOnce = !opts.fetch && this.server.startsWith("http:") ? http1PoolTransport : this.send;
   }
 
   static fromConfig(cfg: ClientConfig, opts: Partial<RestClientOptions> = {}): RestClient {
@@ -283,7 +288,7 @@ export class RestClient {
     let res: HttpResponse;
     let text: string;
     try {
-      res = await this.send({
+      res = await this.sendOnce({
         method,
         url: this.url(path, init.query ?? {}),
         headers,
