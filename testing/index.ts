@@ -18,5 +18,6 @@ export {
   waitHttpOk,
 } from "./processes.js";
 export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
+export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { runOnTerminal, type TerminalProgram, type TypedSession, waitForTerminalSize } from "./terminal.js";
 export { type WaitOptions, waitFor } from "./wait.js";

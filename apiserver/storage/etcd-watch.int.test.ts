@@ -1,13 +1,15 @@
 // The lean etcd watch (etcd-watch.ts through EtcdStorage.watch) against a real etcd: events in
 // order with create/update told apart, a start revision, messages larger than one HTTP/2 chunk,
-// compaction, and etcd killed and restarted while the watch is open.
+// compaction, etcd killed and restarted while the watch is open, and a connection that goes silent.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { KubeObject } from "../../api/meta.js";
 import { resourceFor } from "../../api/resources.js";
-import { startEtcd, type TestEtcd, waitFor } from "../../testing/index.js";
+import { startEtcd, startTcpProxy, type TestEtcd, waitFor } from "../../testing/index.js";
 import { EtcdStorage, type WatchHandlers } from "./etcd.js";
+import { EtcdKv } from "./etcd-kv.js";
+import { EtcdWatch } from "./etcd-watch.js";
 
 const configmaps = resourceFor("", "configmaps")!;
 const nodes = resourceFor("", "nodes")!;
@@ -151,6 +153,56 @@ test("etcd killed and restarted mid-watch: the watch resumes, no event lost or r
   } finally {
     await stop();
     storage.close();
+    await etcd.stop();
+  }
+});
+
+test("a connection that goes silent (frozen, no FIN) is dropped by the keepalive; the watch resumes on a new one, nothing lost", async () => {
+  const etcd = await startEtcd();
+  const proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
+  const writer = new EtcdStorage([etcd.endpoint], "/wk", { requestTimeoutMs: 3000 });
+  const kv = new EtcdKv([`http://127.0.0.1:${proxy.port}`], 3000);
+  const seen: string[] = [];
+  const broken: Error[] = [];
+  let w: EtcdWatch | undefined;
+  try {
+    w = await EtcdWatch.start(
+      kv,
+      { key: "/wk/configmaps/", rangeEnd: "/wk/configmaps0", startRevision: (await writer.revision()) + 1 },
+      {
+        events: (evs) => seen.push(...evs.map((e) => `${e.type} ${e.kv.key} ${e.kv.modRevision}`)),
+        broken: (err) => broken.push(err),
+      },
+      { keepaliveMs: 200, keepaliveTimeoutMs: 300, retryMs: 50 },
+    );
+    const written: string[] = [];
+    const create = async (name: string) => {
+      const o = await writer.create(configmaps, cm(name));
+      written.push(`PUT /wk/configmaps/w/${name} ${o.metadata.resourceVersion}`);
+    };
+    await create("one");
+    await waitFor(() => seen.length === 1, { timeoutMs: 5000, what: "the first event" });
+    // Idle but alive: etcd answers the progress requests, so the one connection is kept.
+    const dialled = proxy.accepted;
+    const idleUntil = Date.now() + 1500;
+    await waitFor(() => Date.now() >= idleUntil, { timeoutMs: 5000, what: "1.5 s of silence" });
+    assert.equal(proxy.accepted, dialled, "an idle, healthy watch connection is not redialled");
+
+    proxy.freeze();
+    await create("two");
+    await create("three");
+    await waitFor(() => seen.length >= 3, {
+      timeoutMs: 10_000,
+      what: "the events written while the connection was frozen",
+    });
+    assert.deepEqual(seen, written);
+    assert.ok(proxy.accepted > dialled, "the watch dialled a new connection");
+    assert.deepEqual(broken, []);
+  } finally {
+    w?.stop();
+    kv.close();
+    writer.close();
+    await proxy.close();
     await etcd.stop();
   }
 });

@@ -8,7 +8,11 @@
 //
 // A broken connection (etcd restarted, a network error) is not the watcher's business: the watch
 // dials again after a backoff and resumes from the revision after the last one it delivered, as
-// etcd's own clients do. Only etcd can end a watch for good: when the revision to resume from was
+// etcd's own clients do. A connection that goes silent without breaking (etcd frozen, a peer gone
+// behind a partition: no FIN ever comes) is found by a keepalive: after `keepaliveMs` without a
+// message the watch asks etcd for a progress report, and if nothing at all arrives within
+// `keepaliveTimeoutMs` the connection is dropped and the watch resumes on a new one (the gRPC
+// keepalive kube-apiserver's etcd client runs, 30 s and 10 s, done with etcd's own request). Only etcd can end a watch for good: when the revision to resume from was
 // compacted (`compactRevision` in the reply) or it cancels the watch; then `broken` is called once
 // and the owner relists (Kubernetes' reflector answers "too old resource version" the same way).
 
@@ -16,6 +20,7 @@ import type { EtcdKv } from "./etcd-kv.js";
 import {
   decodeWatchResponse,
   encodeWatchCreateRequest,
+  encodeWatchProgressRequest,
   type WatchEvent,
   type WatchResponse,
 } from "./etcd-wire.js";
@@ -43,6 +48,10 @@ export interface EtcdWatchOptions {
   /** First wait before dialling again; doubles on each failure up to maxRetryMs. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Silence after which etcd is asked for a progress report (30 s). */
+  keepaliveMs?: number;
+  /** How long that report may take before the connection counts as dead (10 s). */
+  keepaliveTimeoutMs?: number;
 }
 
 const PATH = "/etcdserverpb.Watch/Watch";
@@ -52,6 +61,10 @@ export class EtcdWatch {
   private stopped = false;
   private retryMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private keepalive: NodeJS.Timeout | undefined;
+  /** When the current stream last brought a message, and when a progress report was asked for. */
+  private heardAt = 0;
+  private probedAt = 0;
   /** The first revision not yet delivered: where a new stream resumes. */
   private next: number;
 
@@ -80,6 +93,8 @@ export class EtcdWatch {
     const w = new EtcdWatch(kv, range.key, range.rangeEnd, range.startRevision, sink, {
       retryMs: opts.retryMs ?? 100,
       maxRetryMs: opts.maxRetryMs ?? 2000,
+      keepaliveMs: opts.keepaliveMs ?? 30_000,
+      keepaliveTimeoutMs: opts.keepaliveTimeoutMs ?? 10_000,
     });
     return new Promise((resolve, reject) => {
       w.open((err) => {
@@ -95,6 +110,7 @@ export class EtcdWatch {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.keepalive);
     const s = this.stream;
     this.stream = undefined;
     s?.close();
@@ -106,6 +122,7 @@ export class EtcdWatch {
     const stream = this.kv.stream(PATH, {
       message: (body) => {
         if (this.stream !== stream) return;
+        this.heardAt = Date.now();
         const res = decodeWatchResponse(body);
         if (res.created && !confirmed) {
           confirmed = true;
@@ -128,6 +145,33 @@ export class EtcdWatch {
     stream.send(
       encodeWatchCreateRequest({ key: this.key, rangeEnd: this.rangeEnd, startRevision: this.next }),
     );
+    this.watchSilence(stream);
+  }
+
+  /** Checks now and then that the stream still hears from etcd (see the keepalive above). */
+  private watchSilence(stream: GrpcStream): void {
+    const { keepaliveMs, keepaliveTimeoutMs } = this.opts;
+    this.heardAt = Date.now();
+    this.probedAt = 0;
+    clearInterval(this.keepalive);
+    this.keepalive = setInterval(
+      () => {
+        if (this.stream !== stream) {
+          clearInterval(this.keepalive);
+          return;
+        }
+        const now = Date.now();
+        if (this.probedAt > this.heardAt && now - this.probedAt >= keepaliveTimeoutMs) {
+          clearInterval(this.keepalive);
+          stream.abandon(`etcd did not answer a progress request within ${keepaliveTimeoutMs} ms`);
+        } else if (this.probedAt <= this.heardAt && now - this.heardAt >= keepaliveMs) {
+          this.probedAt = now;
+          stream.send(encodeWatchProgressRequest());
+        }
+      },
+      Math.max(10, Math.min(keepaliveMs, keepaliveTimeoutMs) / 4),
+    );
+    this.keepalive.unref();
   }
 
   private receive(res: WatchResponse): void {

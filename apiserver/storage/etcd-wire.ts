@@ -261,6 +261,15 @@ export function encodeWatchCreateRequest(c: WatchCreateRequest): Uint8Array {
   return w.finish();
 }
 
+/**
+ * A WatchRequest holding a progress_request (field 3, an empty message). etcd (3.4+) answers on the
+ * same stream with a WatchResponse that carries only its current revision (watch id -1): a stream
+ * that stays silent after this one is dead, not idle.
+ */
+export function encodeWatchProgressRequest(): Uint8Array {
+  return Uint8Array.of(tag(3, LEN), 0);
+}
+
 export function decodeWatchResponse(b: Uint8Array): WatchResponse {
   const r = Reader.create(b);
   const out: WatchResponse = {

@@ -84,6 +84,18 @@ export class GrpcStream {
     if (!this.ended) this.stream.write(frame(message));
   }
 
+  /**
+   * The connection under this stream stopped answering (no FIN, no RST: a dead peer or a partition):
+   * drops the whole connection, so this and every other stream on it end UNAVAILABLE and the next
+   * one dials afresh.
+   */
+  abandon(why: string): void {
+    if (this.ended) return;
+    const session = this.stream.session;
+    this.end(new GrpcError(UNAVAILABLE, why));
+    session?.destroy();
+  }
+
   /** Ends the stream from this side; `end` is called with CANCELLED. */
   close(): void {
     this.end(new GrpcError(CANCELLED, "closed by the client"));

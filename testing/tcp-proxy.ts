@@ -1,0 +1,73 @@
+// A TCP proxy for fault-injection tests: forwards 127.0.0.1:<port> to a target, and can freeze the
+// connections it carries (bytes stop flowing both ways, the sockets stay open: what a dead peer or
+// a network partition looks like, with no FIN or RST to notice). Connections made after a freeze
+// flow normally unless `freezeNew` is set.
+
+import { connect, createServer, type Server, type Socket } from "node:net";
+
+export interface TcpProxy {
+  port: number;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  /** Stops the bytes of every open connection (both directions), keeping the sockets open. */
+  freeze(opts?: { freezeNew?: boolean }): void;
+  /** Lets everything flow again; held bytes are delivered. */
+  thaw(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
+  const pairs = new Set<[Socket, Socket]>();
+  let freezeNew = false;
+  let accepted = 0;
+  const server: Server = createServer((client) => {
+    accepted++;
+    const upstream = connect(targetPort, targetHost);
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    if (freezeNew) hold(pair);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  const hold = ([a, b]: [Socket, Socket]) => {
+    a.pause();
+    b.pause();
+    a.unpipe(b);
+    b.unpipe(a);
+  };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    get accepted() {
+      return accepted;
+    },
+    freeze(opts = {}) {
+      freezeNew = opts.freezeNew ?? false;
+      for (const p of pairs) hold(p);
+    },
+    thaw() {
+      freezeNew = false;
+      for (const [a, b] of pairs) {
+        a.pipe(b);
+        b.pipe(a);
+        a.resume();
+        b.resume();
+      }
+    },
+    async close() {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      pairs.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
