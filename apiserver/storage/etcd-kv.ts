@@ -17,13 +17,13 @@ import {
   type TxnRequest,
   type TxnResponse,
 } from "./etcd-wire.js";
-import { GrpcStream, type StreamHandlers } from "./grpc-stream.js";
+import { GrpcStream, GrpcStreamClient, type StreamHandlers } from "./grpc-stream.js";
 import { GrpcError, GrpcUnaryClient, UNAVAILABLE } from "./grpc-unary.js";
 
 export class EtcdKv {
   private readonly clients: GrpcUnaryClient[];
   /** Watch streams get connections of their own: unary calls never queue behind event traffic. */
-  private readonly streamClients: GrpcUnaryClient[];
+  private readonly streamClients: GrpcStreamClient[];
   private current = 0;
 
   constructor(
@@ -36,7 +36,7 @@ export class EtcdKv {
       return `${url.protocol === "https:" ? "https" : "http"}://${url.host}`;
     });
     this.clients = origins.map((o) => new GrpcUnaryClient(o));
-    this.streamClients = origins.map((o) => new GrpcUnaryClient(o));
+    this.streamClients = origins.map((o) => new GrpcStreamClient(o));
   }
 
   async range(req: RangeRequest): Promise<RangeResponse> {

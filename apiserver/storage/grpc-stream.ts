@@ -1,25 +1,56 @@
-// A bidirectional gRPC stream over the HTTP/2 connection of a GrpcUnaryClient, for etcd's Watch:
-// messages out are length-prefixed frames written to the request; messages in are cut from the
-// reply's data as their length prefixes say (a message may span chunks, a chunk hold several).
+// A bidirectional gRPC stream over a node:http2 connection, for etcd's Watch: messages out are
+// length-prefixed frames written to the request; messages in are cut from the reply's data as
+// their length prefixes say (a message may span chunks, a chunk hold several). Unary calls run on
+// a leaner HTTP/2 client (grpc-unary.ts); a few long-lived streams do not need one.
 //
 // The stream ends exactly once, through `end`: undefined after an OK status, a GrpcError for a
 // server's status, UNAVAILABLE for a broken connection, CANCELLED (1) after close().
 
-import { type ClientHttp2Stream, constants, type IncomingHttpHeaders } from "node:http2";
 import {
-  frame,
-  GrpcError,
-  type GrpcUnaryClient,
-  requestHeaders,
-  statusError,
-  UNAVAILABLE,
-} from "./grpc-unary.js";
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect,
+  constants,
+  type IncomingHttpHeaders,
+} from "node:http2";
+import { frame, GrpcError, statusError, UNAVAILABLE } from "./grpc-unary.js";
 
 export const CANCELLED = 1;
 
 export interface StreamHandlers {
   message(body: Buffer): void;
   end(err: GrpcError | undefined): void;
+}
+
+/** One node:http2 connection for streams to `origin`, dialled again when it broke or went away. */
+export class GrpcStreamClient {
+  private session: ClientHttp2Session | undefined;
+
+  /** `origin`: http://host:port or https://host:port. */
+  constructor(private readonly origin: string) {}
+
+  connection(): ClientHttp2Session {
+    const s = this.session;
+    if (s && !s.closed && !s.destroyed) return s;
+    // Bursts of events can be large (objects up to etcd's 1.5 MiB each): room beyond the 10 MB default.
+    const session = connect(this.origin, { maxSessionMemory: 64 });
+    // Errors reach each open stream; the connection only needs to be forgotten. After a GOAWAY
+    // the streams open finish on it and new ones go to a new connection.
+    const forget = () => {
+      if (this.session === session) this.session = undefined;
+    };
+    session.on("error", forget);
+    session.on("goaway", forget);
+    session.on("close", forget);
+    this.session = session;
+    return session;
+  }
+
+  close(): void {
+    const s = this.session;
+    this.session = undefined;
+    s?.close();
+  }
 }
 
 export class GrpcStream {
@@ -29,7 +60,7 @@ export class GrpcStream {
   private pending: Buffer = Buffer.alloc(0);
   private status: IncomingHttpHeaders | undefined;
 
-  constructor(client: GrpcUnaryClient, path: string, h: StreamHandlers) {
+  constructor(client: GrpcStreamClient, path: string, h: StreamHandlers) {
     const end = (err: GrpcError | undefined) => {
       if (this.ended) return;
       this.ended = true;
@@ -39,7 +70,12 @@ export class GrpcStream {
     this.end = end;
     let stream: ClientHttp2Stream;
     try {
-      stream = client.connection().request(requestHeaders(path));
+      stream = client.connection().request({
+        ":method": "POST",
+        ":path": path,
+        "content-type": "application/grpc",
+        te: "trailers",
+      });
     } catch (err) {
       // The session was already going away: report it on the next tick, as a stream error would be.
       this.stream = { closed: true } as ClientHttp2Stream;
@@ -72,7 +108,7 @@ export class GrpcStream {
     stream.on("end", () =>
       end(
         this.status
-          ? statusError(this.status)
+          ? statusError(this.status["grpc-status"], this.status["grpc-message"])
           : new GrpcError(UNAVAILABLE, "the stream ended without a grpc-status"),
       ),
     );

@@ -4,20 +4,17 @@
 // balancing, subchannel, filters) and captures a stack trace; on a write path of one etcd call per
 // request that was the largest single CPU cost left. A unary call needs little of it: one request
 // stream, a 5-byte length prefix, the reply's data and its grpc-status trailer (gRPC over HTTP/2,
-// https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md). Watches and leases stay on
-// the etcd3 client; the Watch stream (grpc-stream.ts) shares this client's connection.
+// https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md). node:http2's per-request
+// machinery was the next largest cost, so the streams run on our own HTTP/2 connection
+// (h2-connection.ts). Watches and leases stay elsewhere (grpc-stream.ts on node:http2, etcd3).
 //
 // Failures: a call that cannot reach the server, breaks off or passes its deadline rejects with a
 // GrpcError of code UNAVAILABLE (14) or DEADLINE_EXCEEDED (4); a server's non-OK status keeps its
-// code and message. A broken connection is dropped and the next call dials again.
+// code and message. A broken connection is dropped and the next call dials again; so is one that
+// answered nothing while a call waited out its deadline.
 
-import {
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  connect,
-  constants,
-  type IncomingHttpHeaders,
-} from "node:http2";
+import { H2Connection, type H2Stream, type H2Target, type StreamHandler } from "./h2-connection.js";
+import { encodeHeaders, type HeaderList } from "./hpack.js";
 
 export class GrpcError extends Error {
   constructor(
@@ -49,16 +46,27 @@ const STATUS_NAMES: Record<number, string> = {
   16: "UNAUTHENTICATED",
 };
 
-const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE } = constants;
-
 export class GrpcUnaryClient {
-  private session: ClientHttp2Session | undefined;
+  private conn: H2Connection | undefined;
   private closed = false;
-  /** When each connection last answered a call (performance.now()). */
-  private readonly lastReply = new WeakMap<ClientHttp2Session, number>();
+  private readonly target: H2Target;
+  private readonly authority: string;
+  private readonly scheme: string;
+  /** The request header block of each path: the same bytes for every call. */
+  private readonly blocks = new Map<string, Buffer>();
 
   /** `origin`: http://host:port or https://host:port. */
-  constructor(private readonly origin: string) {}
+  constructor(private readonly origin: string) {
+    const url = new URL(origin);
+    const secure = url.protocol === "https:";
+    this.target = {
+      secure,
+      host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: Number(url.port || (secure ? 443 : 80)),
+    };
+    this.authority = url.host;
+    this.scheme = secure ? "https" : "http";
+  }
 
   /** Sends `message` (already encoded) to `path` (/package.Service/Method); resolves with the reply's bytes. */
   call(path: string, message: Uint8Array, timeoutMs: number): Promise<Buffer> {
@@ -67,113 +75,147 @@ export class GrpcUnaryClient {
         reject(new GrpcError(UNAVAILABLE, "client closed"));
         return;
       }
-      const session = this.connection();
-      let stream: ClientHttp2Stream;
-      try {
-        stream = session.request(requestHeaders(path));
-      } catch (err) {
-        this.drop(session);
-        reject(new GrpcError(UNAVAILABLE, (err as Error).message));
-        return;
+      let block = this.blocks.get(path);
+      if (!block) {
+        block = encodeHeaders(requestHeaders(this.scheme, this.authority, path));
+        this.blocks.set(path, block);
       }
-      let settled = false;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let status: IncomingHttpHeaders | undefined;
-      const settle = (err: GrpcError | undefined, body?: Buffer) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) {
-          if (!stream.closed) stream.close(constants.NGHTTP2_CANCEL);
-          reject(err);
-        } else resolve(body!);
-      };
-      const sent = performance.now();
-      const timer = setTimeout(() => {
-        settle(new GrpcError(DEADLINE_EXCEEDED, `no reply within ${timeoutMs} ms`));
-        // A connection that answered nothing at all in that time is likely dead: dial afresh.
-        if ((this.lastReply.get(session) ?? 0) < sent) this.drop(session);
-      }, timeoutMs);
-      // Trailers-only replies (errors) carry grpc-status in the response headers.
-      stream.on("response", (headers) => {
-        this.lastReply.set(session, performance.now());
-        if (headers["grpc-status"] !== undefined) status = headers;
-        else if (headers[":status"] !== 200) {
-          settle(new GrpcError(UNAVAILABLE, `HTTP status ${headers[":status"]} from ${this.origin}`));
-        }
-      });
-      stream.on("trailers", (trailers) => {
-        status = trailers;
-      });
-      stream.on("data", (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      stream.on("end", () => {
-        if (!status) {
-          settle(new GrpcError(UNAVAILABLE, "the reply ended without a grpc-status"));
-          return;
-        }
-        const failed = statusError(status);
-        if (failed) {
-          settle(failed);
-          return;
-        }
-        const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        // One length-prefixed message: a compressed flag (never set: no compression is offered) and its length.
-        if (data.length < 5 || data[0] !== 0 || data.readUInt32BE(1) !== data.length - 5) {
-          settle(new GrpcError(13, "malformed reply message"));
-          return;
-        }
-        settle(undefined, data.subarray(5));
-      });
-      stream.on("error", (err) => settle(new GrpcError(UNAVAILABLE, err.message)));
-      stream.on("close", () => {
-        if (!settled) settle(new GrpcError(UNAVAILABLE, `stream closed (code ${stream.rstCode})`));
-      });
-      stream.end(frame(message));
+      const conn = this.connection();
+      const call = new UnaryCall(this, conn, resolve, reject, timeoutMs);
+      call.stream = conn.request(block, frame(message), call);
     });
   }
 
   close(): void {
     this.closed = true;
-    const s = this.session;
-    this.session = undefined;
-    s?.close();
+    const c = this.conn;
+    this.conn = undefined;
+    c?.close();
   }
 
-  /** The open connection, dialled if there is none. */
-  connection(): ClientHttp2Session {
-    const s = this.session;
-    if (s && !s.closed && !s.destroyed) return s;
-    // Whole-resource lists are large replies (10,000 pods are ~8 MB): room beyond the 10 MB default.
-    const session = connect(this.origin, { maxSessionMemory: 64 });
-    // Errors reach each open stream; the connection only needs to be forgotten. After a GOAWAY
-    // the calls in flight finish on it and new ones go to a new connection.
-    const forget = () => {
-      if (this.session === session) this.session = undefined;
-    };
-    session.on("error", forget);
-    session.on("goaway", forget);
-    session.on("close", forget);
-    this.session = session;
-    return session;
+  /** The open connection, dialled if there is none or it takes no new streams. */
+  private connection(): H2Connection {
+    const c = this.conn;
+    if (c?.accepting) return c;
+    const conn = new H2Connection(this.target, (gone) => {
+      if (this.conn === gone) this.conn = undefined;
+    });
+    this.conn = conn;
+    return conn;
   }
 
-  private drop(session: ClientHttp2Session): void {
-    if (this.session === session) this.session = undefined;
-    if (!session.destroyed) session.destroy();
+  /** A deadline passed on `conn`: if it answered nothing since `sent`, it is likely dead. */
+  timedOut(conn: H2Connection, sent: number): void {
+    if (conn.lastResponseAt < sent) {
+      if (this.conn === conn) this.conn = undefined;
+      conn.destroy("no reply from the server within a call's deadline");
+    }
+  }
+
+  get originName(): string {
+    return this.origin;
   }
 }
 
-export function requestHeaders(path: string) {
-  return {
-    [HTTP2_HEADER_METHOD]: "POST",
-    [HTTP2_HEADER_PATH]: path,
-    [HTTP2_HEADER_CONTENT_TYPE]: "application/grpc",
-    [HTTP2_HEADER_TE]: "trailers",
-  };
+/** One call: collects the reply, settles the promise once. */
+class UnaryCall implements StreamHandler {
+  stream: H2Stream | undefined;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private status: HeaderList | undefined;
+  private responded = false;
+  private settled = false;
+  private readonly sent = performance.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly client: GrpcUnaryClient,
+    private readonly conn: H2Connection,
+    private readonly resolve: (body: Buffer) => void,
+    private readonly reject: (err: GrpcError) => void,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => {
+      this.settle(new GrpcError(DEADLINE_EXCEEDED, `no reply within ${timeoutMs} ms`));
+      this.client.timedOut(this.conn, this.sent);
+    }, timeoutMs);
+  }
+
+  headers(fields: HeaderList, end: boolean): void {
+    if (this.responded) this.status = fields;
+    else {
+      this.responded = true;
+      // Trailers-only replies (errors) carry grpc-status in the response headers.
+      if (field(fields, "grpc-status") !== undefined) this.status = fields;
+      else {
+        const code = field(fields, ":status");
+        if (code !== "200") {
+          this.settle(new GrpcError(UNAVAILABLE, `HTTP status ${code} from ${this.client.originName}`));
+          return;
+        }
+      }
+    }
+    if (end) this.finish();
+  }
+
+  data(chunk: Buffer, end: boolean): void {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+    }
+    if (end) this.finish();
+  }
+
+  failed(message: string): void {
+    this.settle(new GrpcError(UNAVAILABLE, message));
+  }
+
+  private finish(): void {
+    const status = this.status;
+    if (!status) {
+      this.settle(new GrpcError(UNAVAILABLE, "the reply ended without a grpc-status"));
+      return;
+    }
+    const failed = statusError(field(status, "grpc-status"), field(status, "grpc-message"));
+    if (failed) {
+      this.settle(failed);
+      return;
+    }
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    // One length-prefixed message: a compressed flag (never set: no compression is offered) and its length.
+    if (data.length < 5 || data[0] !== 0 || data.readUInt32BE(1) !== data.length - 5) {
+      this.settle(new GrpcError(13, "malformed reply message"));
+      return;
+    }
+    this.settle(undefined, data.subarray(5));
+  }
+
+  private settle(err: GrpcError | undefined, body?: Buffer): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (err) {
+      if (this.stream) this.conn.cancel(this.stream);
+      this.reject(err);
+    } else this.resolve(body!);
+  }
+}
+
+function field(fields: HeaderList, name: string): string | undefined {
+  for (const [n, v] of fields) if (n === name) return v;
+  return undefined;
+}
+
+/** The request headers of a gRPC call (PROTOCOL-HTTP2.md "Requests"). */
+export function requestHeaders(scheme: string, authority: string, path: string): Array<[string, string]> {
+  return [
+    [":method", "POST"],
+    [":scheme", scheme],
+    [":path", path],
+    [":authority", authority],
+    ["content-type", "application/grpc"],
+    ["te", "trailers"],
+  ];
 }
 
 /** One length-prefixed message: not compressed (0), its length, its bytes. */
@@ -186,9 +228,12 @@ export function frame(message: Uint8Array): Buffer {
 }
 
 /** The error a grpc-status header or trailer reports; undefined for OK. */
-export function statusError(status: IncomingHttpHeaders): GrpcError | undefined {
-  const code = Number(status["grpc-status"]);
-  return code === 0 ? undefined : new GrpcError(code, decodeMessage(status["grpc-message"]));
+export function statusError(
+  status: string | string[] | undefined,
+  message: string | string[] | undefined,
+): GrpcError | undefined {
+  const code = Number(status);
+  return code === 0 ? undefined : new GrpcError(code, decodeMessage(message));
 }
 
 function decodeMessage(v: string | string[] | undefined): string {
