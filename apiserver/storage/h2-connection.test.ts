@@ -3,6 +3,7 @@
 // replies, limits streams, resets them or goes away.
 
 import assert from "node:assert/strict";
+import { createServer as createH2Server } from "node:http2";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, afterEach, before, test } from "node:test";
 import { waitFor } from "../../testing/index.js";
@@ -311,5 +312,40 @@ test("a reset connection and a closed port are UNAVAILABLE", async () => {
     });
   } finally {
     nowhere.close();
+  }
+});
+
+test("against node:http2's server: nghttp2's HPACK (dynamic table, eviction, Huffman), many calls, large bodies", async () => {
+  // Each reply carries fields that differ per call, so the encoder keeps adding to and evicting
+  // from its dynamic table while calls overlap.
+  const h2 = createH2Server();
+  h2.on("stream", (stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => {
+      const body = Buffer.concat(chunks);
+      stream.respond(
+        {
+          ":status": 200,
+          "content-type": "application/grpc",
+          "x-call": `${headers[":path"]}-${body.length}`,
+        },
+        { waitForTrailers: true },
+      );
+      stream.on("wantTrailers", () =>
+        stream.sendTrailers({ "grpc-status": "0", "x-echo": `${body.length}`.repeat(20) }),
+      );
+      stream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
+  client = new GrpcUnaryClient(`http://127.0.0.1:${(h2.address() as { port: number }).port}`);
+  try {
+    const messages = Array.from({ length: 300 }, (_, i) => Buffer.alloc(i % 50 === 0 ? 200_000 + i : i, i));
+    const replies = await Promise.all(messages.map((m, i) => client.call(`/svc/M${i % 7}`, m, 10_000)));
+    for (const [i, r] of replies.entries()) assert.ok(r.equals(messages[i]!), `reply ${i}`);
+  } finally {
+    client.close();
+    h2.close();
   }
 });

@@ -198,12 +198,14 @@ export class H2Connection {
   close(): void {
     if (this.closed) return;
     this.goAway();
-    if (this.streams.size === 0 && this.queued.length === 0) this.fail("connection closed by the client");
+    if (this.streams.size === 0 && this.queued.length === 0)
+      this.fail("connection closed by the client", true);
   }
 
   private start(s: H2Stream): void {
     s.id = this.nextId;
     this.nextId += 2;
+    // Stream ids are spent: new calls go to a new connection.
     if (this.nextId > LAST_STREAM_ID) this.goAway();
     s.sendWindow = this.peerInitialWindow;
     this.streams.set(s.id, s);
@@ -253,10 +255,21 @@ export class H2Connection {
   private done(s: H2Stream): void {
     this.streams.delete(s.id);
     this.blocked.delete(s);
-    while (this.queued.length > 0 && this.streams.size < this.maxConcurrent && !this.goingAway) {
+    this.startQueued();
+    if (this.goingAway && this.streams.size === 0 && this.queued.length === 0) {
+      this.fail("connection closed after GOAWAY", true);
+    }
+  }
+
+  /** Starts waiting requests while the server's concurrency limit and stream ids allow. */
+  private startQueued(): void {
+    while (
+      this.queued.length > 0 &&
+      this.streams.size < this.maxConcurrent &&
+      this.nextId <= LAST_STREAM_ID
+    ) {
       this.start(this.queued.shift()!);
     }
-    if (this.goingAway && this.streams.size === 0) this.fail("connection closed after GOAWAY");
   }
 
   private goAway(): void {
@@ -454,9 +467,7 @@ export class H2Connection {
     }
     this.push(SETTINGS_ACK);
     this.resumeBlocked();
-    while (this.queued.length > 0 && this.streams.size < this.maxConcurrent && !this.goingAway) {
-      this.start(this.queued.shift()!);
-    }
+    this.startQueued();
   }
 
   private onGoaway(lastStreamId: number, code: number): void {
@@ -469,7 +480,7 @@ export class H2Connection {
       this.blocked.delete(s);
     }
     for (const s of unprocessed) s.handler.failed(why);
-    if (this.streams.size === 0) this.fail(why);
+    if (this.streams.size === 0) this.fail(why, true);
   }
 
   private onWindowUpdate(id: number, payload: Buffer): void {
@@ -497,16 +508,20 @@ export class H2Connection {
   private protocolError(code: number, message: string): void {
     if (this.closed) return;
     this.socket.write(goawayFrame(0, code, message));
-    this.fail(`HTTP/2 protocol error from the server: ${message}`);
+    this.fail(`HTTP/2 protocol error from the server: ${message}`, true);
   }
 
-  /** The connection is over: every stream and queued request fails with `message`. */
-  private fail(message: string): void {
+  /**
+   * The connection is over: every stream and queued request fails with `message`. `graceful`:
+   * what is queued for the server is still written before the socket closes.
+   */
+  private fail(message: string, graceful = false): void {
     if (this.closed) return;
-    if (this.out.length > 0 && !this.socket.destroyed) this.flush();
+    if (graceful && this.out.length > 0 && !this.socket.destroyed) this.flush();
     this.closed = true;
     this.goAway();
-    this.socket.destroySoon();
+    if (graceful) this.socket.destroySoon();
+    else this.socket.destroy();
     const all = [...this.streams.values(), ...this.queued];
     this.streams.clear();
     this.queued.length = 0;
