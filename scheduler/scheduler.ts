@@ -29,6 +29,7 @@ const PODS = resourceFor("", "pods")!;
 const NODES = resourceFor("", "nodes")!;
 /** How long stop() waits for queued events: they are best effort, and a stop must not hang on them. */
 const EVENT_FLUSH_MS = 3000;
+const DEFAULT_MAX_BINDS_IN_FLIGHT = 64;
 
 export interface SchedulerOptions {
   client: RestClient;
@@ -90,13 +91,19 @@ export class Scheduler {
     });
     this.pods = this.informers.informerFor<Pod>(PODS);
     this.nodes = this.informers.informerFor<Node>(NODES);
-    // Events are best effort and must not crowd out binds: the recorder writes a few at a time and
-    // drops beyond its queue, as client-go's event broadcaster does (counted in the metrics).
+    // Events are best effort: the recorder drops beyond its queue, as client-go's event broadcaster
+    // does (counted in the metrics). A Scheduled event follows each bind, so it writes as many at
+    // once as binds may be in flight: with fewer, a steady stream of binds outruns it and most of
+    // a large backlog's decisions would go unrecorded.
     if (!opts.events) {
       this.recorder = new EventRecorder(
         client,
         { component: DEFAULT_SCHEDULER },
-        { clock, onError: (err) => this.log({ level: "warn", msg: "event write failed", err: String(err) }) },
+        {
+          clock,
+          maxInFlight: opts.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT,
+          onError: (err) => this.log({ level: "warn", msg: "event write failed", err: String(err) }),
+        },
       );
     }
     const events = opts.events ?? this.recorder!;
@@ -114,7 +121,7 @@ export class Scheduler {
       percentageOfNodesToScore: this.config.percentageOfNodesToScore,
       currentPod: (key) => this.pods.store.get(key),
       log: this.log,
-      maxBindsInFlight: opts.maxBindsInFlight,
+      maxBindsInFlight: opts.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT,
     });
     this.nodes.addEventHandler({
       onAdd: (n) => this.onNodeAdd(n),
