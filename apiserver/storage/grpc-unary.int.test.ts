@@ -1,11 +1,11 @@
 // Unary calls on our HTTP/2 client against a real etcd, where flow control is not scripted: a
 // Range reply larger than our stream window (the client must grant more as it reads), request
 // bodies far beyond etcd's 64 KiB initial windows, one beyond what etcd accepts, and many calls
-// in flight on one connection.
+// in flight on one connection, and a connection that goes silent.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startEtcd, type TestEtcd } from "../../testing/index.js";
+import { startEtcd, startTcpProxy, type TestEtcd } from "../../testing/index.js";
 import { EtcdKv } from "./etcd-kv.js";
 import type { GrpcError } from "./grpc-unary.js";
 import { STREAM_WINDOW } from "./h2-connection.js";
@@ -54,4 +54,22 @@ test("200 calls in flight at once all complete", async () => {
     got.map((r) => r.kvs[0]?.value.toString()),
     keys,
   );
+});
+
+test("a silent connection (frozen, no FIN): the call passes its deadline, the next call dials a new connection", async () => {
+  await put("/silent", "v");
+  const proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
+  const viaProxy = new EtcdKv([`http://127.0.0.1:${proxy.port}`], 500);
+  try {
+    await viaProxy.range({ key: "/silent" });
+    assert.equal(proxy.accepted, 1);
+    proxy.freeze();
+    await assert.rejects(viaProxy.range({ key: "/silent" }), (e: GrpcError) => e.code === 4);
+    const res = await viaProxy.range({ key: "/silent" });
+    assert.equal(res.kvs[0]?.value.toString(), "v");
+    assert.equal(proxy.accepted, 2);
+  } finally {
+    viaProxy.close();
+    await proxy.close();
+  }
 });
