@@ -56,7 +56,7 @@ export class GrpcUnaryClient {
   private readonly blocks = new Map<string, Buffer>();
 
   /** `origin`: http://host:port or https://host:port. */
-  constructor(private readonly origin: string) {
+  constructor(readonly origin: string) {
     const url = new URL(origin);
     const secure = url.protocol === "https:";
     this.target = {
@@ -111,10 +111,6 @@ export class GrpcUnaryClient {
       conn.destroy("no reply from the server within a call's deadline");
     }
   }
-
-  get originName(): string {
-    return this.origin;
-  }
 }
 
 /** One call: collects the reply, settles the promise once. */
@@ -150,7 +146,7 @@ class UnaryCall implements StreamHandler {
       else {
         const code = field(fields, ":status");
         if (code !== "200") {
-          this.settle(new GrpcError(UNAVAILABLE, `HTTP status ${code} from ${this.client.originName}`));
+          this.settle(new GrpcError(UNAVAILABLE, `HTTP status ${code} from ${this.client.origin}`));
           return;
         }
       }
