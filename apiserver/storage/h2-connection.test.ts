@@ -349,3 +349,21 @@ test("against node:http2's server: nghttp2's HPACK (dynamic table, eviction, Huf
     h2.close();
   }
 });
+
+test("when a connection's stream ids run out, new calls go to a new connection and the old one closes", async () => {
+  const { call, peer, id } = await firstCall(Buffer.from("a"));
+  peer.send(...reply(id, Buffer.from("A")));
+  await call;
+  // Skip ahead to the last stream id (2^31 - 1) rather than make a billion calls.
+  (client as unknown as { conn: { nextId: number } }).conn.nextId = 2 ** 31 - 1;
+  const last = client.call("/svc/M", Buffer.from("b"), 5000);
+  const lastId = await peer.request(2);
+  assert.equal(lastId, 2 ** 31 - 1);
+  const next = client.call("/svc/M", Buffer.from("c"), 5000);
+  const fresh = await waitFor(() => peers[1], { what: "a second connection" });
+  fresh.send(...reply(await fresh.request(1), Buffer.from("C")));
+  assert.equal((await next).toString(), "C");
+  peer.send(...reply(lastId, Buffer.from("B")));
+  assert.equal((await last).toString(), "B");
+  await waitFor(() => peer.closed, { what: "the spent connection to close" });
+});

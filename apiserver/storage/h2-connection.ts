@@ -270,6 +270,11 @@ export class H2Connection {
     ) {
       this.start(this.queued.shift()!);
     }
+    if (this.nextId > LAST_STREAM_ID && this.queued.length > 0) {
+      // Never sent: UNAVAILABLE, which callers may retry (on a new connection).
+      const stranded = this.queued.splice(0);
+      for (const s of stranded) s.handler.failed("the connection ran out of stream ids");
+    }
   }
 
   private goAway(): void {
