@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -46,6 +46,32 @@ describe("LogFollower", () => {
       assert.deepEqual(texts(f), ["3", "4"]);
       appendFileSync(path, line("5"));
       assert.deepEqual(texts(f), ["5"]);
+    }));
+
+  it("several rotations between two reads: the rotated files in between are read in order", () =>
+    withLog((path, f) => {
+      writeFileSync(path, line("1"));
+      assert.deepEqual(texts(f), ["1"]);
+      renameSync(path, `${path}.20261126-094900`);
+      writeFileSync(path, line("2"));
+      renameSync(path, `${path}.20261126-094901`);
+      writeFileSync(path, line("3"));
+      assert.deepEqual(texts(f), ["2"]);
+      assert.deepEqual(texts(f), ["3"]);
+      assert.deepEqual(texts(f), []);
+    }));
+
+  it("the file being read was deleted meanwhile: the rotated files left are all newer, read in order", () =>
+    withLog((path, f) => {
+      writeFileSync(path, line("1"));
+      assert.deepEqual(texts(f), ["1"]);
+      renameSync(path, `${path}.20261126-094900`);
+      writeFileSync(path, line("2"));
+      renameSync(path, `${path}.20261126-094901`);
+      writeFileSync(path, line("3"));
+      unlinkSync(`${path}.20261126-094900`);
+      assert.deepEqual(texts(f), ["2"]);
+      assert.deepEqual(texts(f), ["3"]);
     }));
 
   it("a log that does not exist yet reads as empty until it does", () =>

@@ -3,7 +3,9 @@
 // limitBytes, and follow (keeps streaming until the container ends, across log rotations), as the
 // kubelet's kuberuntime logs reader does.
 
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { rotatedFiles } from "./log-rotation.js";
 
 export interface LogOptions {
   follow: boolean;
@@ -47,7 +49,8 @@ function parseEntries(buf: Buffer): { entries: Entry[]; used: number } {
  * Reads a container's log file from the start, then on each `next()` what was added since. When
  * the file is rotated (renamed, and the runtime reopened the path: log-rotation.ts) it reads the
  * renamed file to its end, then goes on from the start of the new file at the path, as the
- * kubelet's follow does; so `kubectl logs -f` neither stops nor repeats across a rotation.
+ * kubelet's follow does; so `kubectl logs -f` neither stops nor repeats across a rotation. When
+ * several rotations came between two reads, the rotated files in between are read in order.
  */
 export class LogFollower {
   private fd: number | undefined;
@@ -58,7 +61,7 @@ export class LogFollower {
 
   /** The complete entries written since the last call (all of them on the first). */
   next(): Entry[] {
-    if (this.fd === undefined && !this.open()) return [];
+    if (this.fd === undefined && !this.open(this.path)) return [];
     const entries = this.readOn();
     if (entries.length) return entries;
     // Drained: if the path now names another file, the one we read was rotated away.
@@ -69,8 +72,9 @@ export class LogFollower {
       return []; // renamed, not reopened yet
     }
     if (ino === this.ino) return [];
+    const after = this.fileAfter();
     this.close();
-    return this.open() ? this.readOn() : [];
+    return this.open(after) ? this.readOn() : [];
   }
 
   close(): void {
@@ -78,9 +82,31 @@ export class LogFollower {
     this.fd = undefined;
   }
 
-  private open(): boolean {
+  /**
+   * The file to read after the one just drained: the next rotated file when more than one rotation
+   * came between two reads, else the current one. If ours is gone (the oldest are deleted first),
+   * every rotated file left is newer than it.
+   */
+  private fileAfter(): string {
+    let rotated: string[];
     try {
-      this.fd = openSync(this.path, "r");
+      rotated = rotatedFiles(this.path, readdirSync(dirname(this.path)));
+    } catch {
+      return this.path;
+    }
+    const at = rotated.findIndex((f) => {
+      try {
+        return statSync(f).ino === this.ino;
+      } catch {
+        return false;
+      }
+    });
+    return (at >= 0 ? rotated[at + 1] : rotated[0]) ?? this.path;
+  }
+
+  private open(path: string): boolean {
+    try {
+      this.fd = openSync(path, "r");
     } catch {
       return false;
     }
