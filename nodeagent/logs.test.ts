@@ -21,6 +21,16 @@ function withLog(fn: (path: string, f: LogFollower) => void): void {
   }
 }
 
+/** "1" read, then two rotations before the next read: "2" in .094901, "3" current. */
+function readThenRotateTwice(path: string, f: LogFollower): void {
+  writeFileSync(path, line("1"));
+  assert.deepEqual(texts(f), ["1"]);
+  renameSync(path, `${path}.20261126-094900`);
+  writeFileSync(path, line("2"));
+  renameSync(path, `${path}.20261126-094901`);
+  writeFileSync(path, line("3"));
+}
+
 describe("LogFollower", () => {
   it("reads what is there, then only what was added, holding back a partial line", () =>
     withLog((path, f) => {
@@ -50,12 +60,7 @@ describe("LogFollower", () => {
 
   it("several rotations between two reads: the rotated files in between are read in order", () =>
     withLog((path, f) => {
-      writeFileSync(path, line("1"));
-      assert.deepEqual(texts(f), ["1"]);
-      renameSync(path, `${path}.20261126-094900`);
-      writeFileSync(path, line("2"));
-      renameSync(path, `${path}.20261126-094901`);
-      writeFileSync(path, line("3"));
+      readThenRotateTwice(path, f);
       assert.deepEqual(texts(f), ["2"]);
       assert.deepEqual(texts(f), ["3"]);
       assert.deepEqual(texts(f), []);
@@ -63,12 +68,7 @@ describe("LogFollower", () => {
 
   it("the file being read was deleted meanwhile: the rotated files left are all newer, read in order", () =>
     withLog((path, f) => {
-      writeFileSync(path, line("1"));
-      assert.deepEqual(texts(f), ["1"]);
-      renameSync(path, `${path}.20261126-094900`);
-      writeFileSync(path, line("2"));
-      renameSync(path, `${path}.20261126-094901`);
-      writeFileSync(path, line("3"));
+      readThenRotateTwice(path, f);
       unlinkSync(`${path}.20261126-094900`);
       assert.deepEqual(texts(f), ["2"]);
       assert.deepEqual(texts(f), ["3"]);
