@@ -54,7 +54,8 @@ function interpretSuffix(s: string): Suffix | undefined {
   return undefined;
 }
 
-const pow10 = (n: number) => 10n ** BigInt(n);
+const SMALL_POW10 = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number) => SMALL_POW10[n] ?? 10n ** BigInt(n);
 const abs = (n: bigint) => (n < 0n ? -n : n);
 
 /** Divides, rounding any remainder away from zero (inf.RoundUp / the scaled-value rounding of Kubernetes). */

@@ -34,16 +34,21 @@ export function generateName(base: string): string {
 
 /** The object as it will be stored on create (before defaulting and validation). */
 export function prepareForCreate(r: ResourceType, obj: KubeObject, now: Date): KubeObject {
-  const meta: ObjectMeta = { ...obj.metadata };
+  // Left out by destructuring, not `delete`: a deleted property turns the object into a slow
+  // dictionary for everything that reads or serializes it afterwards.
+  const {
+    resourceVersion: _rv,
+    deletionTimestamp: _dt,
+    deletionGracePeriodSeconds: _dg,
+    selfLink: _sl,
+    generation: _g,
+    ...kept
+  } = obj.metadata;
+  const meta: ObjectMeta = kept;
   if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
   meta.uid = randomUUID();
   meta.creationTimestamp = nowRfc3339(now);
-  delete meta.resourceVersion;
-  delete meta.deletionTimestamp;
-  delete meta.deletionGracePeriodSeconds;
-  delete meta.selfLink;
   if (tracksGeneration(r)) meta.generation = 1;
-  else delete meta.generation;
   const out: KubeObject = { ...obj, metadata: meta };
   switch (r.kind) {
     case "Pod":

@@ -22,7 +22,13 @@ export interface FieldError {
 // ---- paths (field.Path.Child / Index / Key) ---------------------------------------------------
 
 export function child(path: string, ...names: string[]): string {
-  return [path, ...names].filter((p) => p !== "").join(".");
+  // Built on every field of every object validated: a plain loop, no arrays.
+  let out = path;
+  for (const n of names) {
+    if (n === "") continue;
+    out = out === "" ? n : `${out}.${n}`;
+  }
+  return out;
 }
 
 export function index(path: string, i: number): string {
