@@ -290,7 +290,11 @@ function parse(value: Buffer): KubeObject {
 }
 
 function decode(kv: KeyValue): KubeObject {
-  return withRv(parse(kv.value), kv.modRevision);
+  // Just parsed, so ours to change in place (withRv copies the metadata of objects others hold).
+  const obj = parse(kv.value);
+  if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return obj;
 }
 
 function withRv(obj: KubeObject, rv: number): KubeObject {
