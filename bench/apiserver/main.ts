@@ -9,13 +9,12 @@
 //
 // Flags: --pods 10000 --concurrency 32 --watchers 100 --updates 1000
 
-import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { EtcdKv } from "../../apiserver/storage/etcd-kv.js";
-import { freePort, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 import { HttpConnection } from "../http-connection.js";
 
 const { values } = parseArgs({
@@ -55,30 +54,20 @@ function podBody(i: number): string {
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined off Linux. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
-  } catch {
-    return undefined;
-  }
-}
-
 /** CPU milliseconds per operation of etcd, the API server and this client process over a phase. */
 function cpuMeter(pids: { etcd: number; apiserver: number | undefined }) {
   const before = {
-    etcd: cpuSeconds(pids.etcd),
-    apiserver: cpuSeconds(pids.apiserver),
+    etcd: processCpuMs(pids.etcd),
+    apiserver: processCpuMs(pids.apiserver),
     self: process.cpuUsage(),
   };
   return (ops: number) => {
     const per = (a: number | undefined, b: number | undefined) =>
-      a === undefined || b === undefined ? null : Math.round(((b - a) * 1e6) / ops) / 1000;
+      a === undefined || b === undefined ? null : Math.round(((b - a) * 1000) / ops) / 1000;
     const self = process.cpuUsage(before.self);
     return {
-      etcd: per(before.etcd, cpuSeconds(pids.etcd)),
-      apiserver: per(before.apiserver, cpuSeconds(pids.apiserver)),
+      etcd: per(before.etcd, processCpuMs(pids.etcd)),
+      apiserver: per(before.apiserver, processCpuMs(pids.apiserver)),
       client: Math.round((self.user + self.system) / ops) / 1000,
     };
   };
