@@ -65,6 +65,10 @@ function divAwayFromZero(n: bigint, d: bigint): bigint {
   return n < 0n ? q - 1n : q + 1n;
 }
 
+/** Recently parsed quantity texts (bounded: cleared when full). */
+const PARSED = new Map<string, Quantity>();
+const PARSED_MAX = 4096;
+
 export class Quantity {
   private constructor(
     /** The exact amount in units of 10^-9. */
@@ -74,6 +78,17 @@ export class Quantity {
 
   static parse(input: string | number): Quantity {
     const s = typeof input === "number" ? String(input) : input;
+    // Quantities are immutable and objects repeat a few values ("100m", "64Mi"): parsing with
+    // bigints on every write, validation and scheduling decision was a visible cost.
+    const known = PARSED.get(s);
+    if (known) return known;
+    const q = Quantity.parseText(s);
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(s, q);
+    return q;
+  }
+
+  private static parseText(s: string): Quantity {
     const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/s.exec(s);
     if (!m || s.length === 0) throw new QuantityError(FORMAT_ERROR);
     const [, sign, whole = "", frac = "", suffixText = ""] = m;

@@ -281,6 +281,8 @@ export class EtcdStorage {
 }
 
 function encode(obj: KubeObject): string {
+  // resourceVersion is never stored (it is the key's mod revision); a create's object has none.
+  if (obj.metadata.resourceVersion === undefined) return JSON.stringify(obj);
   const { resourceVersion: _rv, ...meta } = obj.metadata;
   return JSON.stringify({ ...obj, metadata: meta });
 }
