@@ -219,6 +219,21 @@ describe("create", () => {
     assert.match(big.body.message, /\(limit 3 MiB\)/);
   });
 
+  test("an object under the body limit but over etcd's request limit is 413 with what to do, not a 503, and nothing is stored", async () => {
+    for (const [name, size] of [
+      ["over-etcd-limit", 1.7 * 1024 * 1024],
+      ["over-etcd-grpc-limit", 2.5 * 1024 * 1024],
+    ] as const) {
+      const p = pod(name);
+      (p.spec as any).containers[0].command = ["sh", "-c", "x".repeat(size)];
+      const r = await call("POST", "/api/v1/namespaces/default/pods", p);
+      assert.equal(r.status, 413, `${name}: ${r.body.message}`);
+      assert.equal(r.body.reason, "RequestEntityTooLarge");
+      assert.match(r.body.message, /too large to store: etcd refused it .*Keep objects under 1\.5 MiB/);
+      assert.equal((await call("GET", `/api/v1/namespaces/default/pods/${name}`)).status, 404);
+    }
+  });
+
   test("creating in a namespace that does not exist is 404", async () => {
     const r = await call("POST", "/api/v1/namespaces/nope/pods", pod("x"));
     assert.equal(r.status, 404);

@@ -275,6 +275,15 @@ export class EtcdStorage {
           `The provided continue parameter is too old to display a consistent list result (revision ${revision}). Start a new list without it.`,
         );
       }
+      // etcd refuses a request over --max-request-bytes (1.5 MiB by default; its gRPC limit is that
+      // plus 512 KiB): the object is too large to store, and retrying cannot help.
+      if (/request is too large|larger than max/i.test(msg)) {
+        throw new ApiError(
+          413,
+          "RequestEntityTooLarge",
+          `the object is too large to store: etcd refused it (${msg}). Keep objects under 1.5 MiB, for example by moving large data into a volume or several ConfigMaps.`,
+        );
+      }
       throw new StorageUnavailableError(msg);
     }
   }
