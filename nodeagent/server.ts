@@ -139,7 +139,7 @@ async function serveLogs(
   const sinceSeconds = intParam(q, "sinceSeconds");
   const sinceTime = q.get("sinceTime");
   const opts: LogOptions = {
-    follow: flag(q, "follow") && !previous,
+    follow: flag(q, "follow") && !previous && instance.state === "running",
     tailLines: intParam(q, "tailLines"),
     timestamps: flag(q, "timestamps"),
     limitBytes: intParam(q, "limitBytes"),
@@ -164,37 +164,22 @@ async function serveLogs(
   res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-cache" });
   const follower = new LogFollower(instance.logPath);
   try {
-    const follow = opts.follow && instance.state === "running";
-    await streamLog(deps, req, follower, instance.id, { ...opts, follow }, fmt, write);
+    let more = write(tail(fmt.format(follower.next()), opts.tailLines)) && opts.follow;
+    let closed = false;
+    req.on("close", () => {
+      closed = true;
+    });
+    // Follow: poll the file, and end once the container is no longer running and the file is drained.
+    while (more && !closed) {
+      await new Promise((r) => setTimeout(r, 100));
+      const st = await deps.runtime.ContainerStatus({ containerId: instance.id }).catch(() => undefined);
+      const running = st?.status?.state === ContainerState.CONTAINER_RUNNING;
+      more = write(fmt.format(follower.next())) && running;
+    }
   } finally {
     follower.close();
   }
   res.end();
-}
-
-/** The log so far (its tail), then with follow what the container goes on writing until it ends. */
-async function streamLog(
-  deps: NodeServerDeps,
-  req: IncomingMessage,
-  follower: LogFollower,
-  containerId: string,
-  opts: LogOptions,
-  fmt: LogFormatter,
-  write: (chunks: Buffer[]) => boolean,
-): Promise<void> {
-  const first = fmt.format(follower.next());
-  if (!write(tail(first, opts.tailLines)) || !opts.follow) return;
-  let closed = false;
-  req.on("close", () => {
-    closed = true;
-  });
-  // Follow: poll the file, and end once the container is no longer running and the file is drained.
-  while (!closed) {
-    await new Promise((r) => setTimeout(r, 100));
-    const st = await deps.runtime.ContainerStatus({ containerId }).catch(() => undefined);
-    const running = st?.status?.state === ContainerState.CONTAINER_RUNNING;
-    if (!write(fmt.format(follower.next())) || !running) break;
-  }
 }
 
 const frame = (channel: number, data: Buffer | string) =>
