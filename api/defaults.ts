@@ -254,28 +254,10 @@ function quantityFields(structName: string): [string, FieldSchema][] | undefined
   return QUANTITY_FIELDS.get(structName);
 }
 
-/**
- * Canonical text of quantities seen lately ("0.1" -> "100m"; invalid ones map to themselves, for
- * validation to report). Objects repeat a few values ("100m", "64Mi"), and parsing with bigints on
- * every write was a visible share of a create's CPU. Bounded: cleared when full.
- */
-const CANONICAL = new Map<string | number, unknown>();
-const CANONICAL_MAX = 4096;
-
-function canonicalQuantity(v: string | number): unknown {
-  let c = CANONICAL.get(v);
-  if (c === undefined) {
-    c = Quantity.tryParse(v)?.toString() ?? v;
-    if (CANONICAL.size >= CANONICAL_MAX) CANONICAL.clear();
-    CANONICAL.set(v, c);
-  }
-  return c;
-}
-
 function canonicalField(field: FieldSchema, v: unknown): unknown {
   switch (field.type) {
     case "quantity":
-      return typeof v === "string" || typeof v === "number" ? canonicalQuantity(v) : v;
+      return typeof v === "string" || typeof v === "number" ? (Quantity.tryParse(v)?.toString() ?? v) : v;
     case "object":
       canonicalizeQuantities(field.ref, v);
       return v;

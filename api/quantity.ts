@@ -76,6 +76,9 @@ export class Quantity {
     readonly format: QuantityFormat,
   ) {}
 
+  /** toString()'s answer, once asked (the quantity never changes). */
+  private text: string | undefined;
+
   static parse(input: string | number): Quantity {
     const s = typeof input === "number" ? String(input) : input;
     // Quantities are immutable and objects repeat a few values ("100m", "64Mi"): parsing with
@@ -174,8 +177,13 @@ export class Quantity {
     return this.toString();
   }
 
-  /** The canonical form Kubernetes serializes: "1500m", "128Mi", "1G", "1e3". */
+  /** The canonical form Kubernetes serializes: "1500m", "128Mi", "1G", "1e3". Worked out once. */
   toString(): string {
+    this.text ??= this.canonical();
+    return this.text;
+  }
+
+  private canonical(): string {
     if (this.nanos === 0n) return "0";
     const sign = this.nanos < 0n ? "-" : "";
     const a = abs(this.nanos);
