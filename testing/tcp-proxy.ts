@@ -1,7 +1,7 @@
 // A TCP proxy for fault-injection tests: forwards 127.0.0.1:<port> to a target, and can freeze the
 // connections it carries (bytes stop flowing both ways, the sockets stay open: what a dead peer or
 // a network partition looks like, with no FIN or RST to notice). Connections made after a freeze
-// flow normally unless `freezeNew` is set.
+// flow normally.
 
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -10,15 +10,12 @@ export interface TcpProxy {
   /** Connections accepted so far. */
   readonly accepted: number;
   /** Stops the bytes of every open connection (both directions), keeping the sockets open. */
-  freeze(opts?: { freezeNew?: boolean }): void;
-  /** Lets everything flow again; held bytes are delivered. */
-  thaw(): void;
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
-  let freezeNew = false;
   let accepted = 0;
   const server: Server = createServer((client) => {
     accepted++;
@@ -27,7 +24,6 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
     pairs.add(pair);
     client.pipe(upstream);
     upstream.pipe(client);
-    if (freezeNew) hold(pair);
     const drop = () => {
       pairs.delete(pair);
       client.destroy();
@@ -36,29 +32,18 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
   });
-  const hold = ([a, b]: [Socket, Socket]) => {
-    a.pause();
-    b.pause();
-    a.unpipe(b);
-    b.unpipe(a);
-  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as { port: number }).port,
     get accepted() {
       return accepted;
     },
-    freeze(opts = {}) {
-      freezeNew = opts.freezeNew ?? false;
-      for (const p of pairs) hold(p);
-    },
-    thaw() {
-      freezeNew = false;
+    freeze() {
       for (const [a, b] of pairs) {
-        a.pipe(b);
-        b.pipe(a);
-        a.resume();
-        b.resume();
+        a.unpipe(b);
+        b.unpipe(a);
+        a.pause();
+        b.pause();
       }
     },
     async close() {
