@@ -9,13 +9,15 @@
 //
 // Flags: --pods 10000 --concurrency 32 --watchers 100 --updates 1000
 
-import { Agent, request } from "node:http";
+import { request } from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { EtcdKv } from "../../apiserver/storage/etcd-kv.js";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 import { HttpConnection } from "../http-connection.js";
+import { percentile } from "../percentile.js";
+import { send } from "../send.js";
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +31,6 @@ const PODS = Number(values.pods);
 const CONC = Number(values.concurrency);
 const WATCHERS = Number(values.watchers);
 const UPDATES = Number(values.updates);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, i)]! * 100) / 100;
-}
 
 function podBody(i: number): string {
   return JSON.stringify({
@@ -96,36 +92,6 @@ async function runPool(
   return { seconds: (performance.now() - t0) / 1000, latencies };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(
-  url: string,
-  path: string,
-  body: string,
-  method = "POST",
-  contentType = "application/json",
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(path, url);
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname + u.search,
-        method,
-        agent,
-        headers: { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function main() {
   const etcd = await startEtcd();
   const port = await freePort();
@@ -167,24 +133,17 @@ async function main() {
     for (const c of conns) c.close();
 
     // Watch fan-out.
-    await post(
-      url,
-      "/api/v1/namespaces/default/configmaps",
+    await send(
+      "POST",
+      `${url}/api/v1/namespaces/default/configmaps`,
       JSON.stringify({ metadata: { name: "fan" }, data: { i: "0" } }),
     );
     const sentAt = new Map<string, number>();
     const deliveries: number[] = [];
     let received = 0;
     const streams: { close(): void }[] = [];
-    const startRv = await new Promise<string>((resolve, reject) => {
-      request(`${url}/api/v1/namespaces/default/configmaps`, { agent }, (res) => {
-        let b = "";
-        res.on("data", (d) => (b += d));
-        res.on("end", () => resolve(JSON.parse(b).metadata.resourceVersion));
-      })
-        .on("error", reject)
-        .end();
-    });
+    const list = await send("GET", `${url}/api/v1/namespaces/default/configmaps`);
+    const startRv: string = JSON.parse(list.text).metadata.resourceVersion;
     await Promise.all(
       Array.from(
         { length: WATCHERS },
@@ -221,11 +180,10 @@ async function main() {
     const w0 = performance.now();
     for (let i = 1; i <= UPDATES; i++) {
       sentAt.set(String(i), performance.now());
-      await post(
-        url,
-        "/api/v1/namespaces/default/configmaps/fan",
-        JSON.stringify({ data: { i: String(i) } }),
+      await send(
         "PATCH",
+        `${url}/api/v1/namespaces/default/configmaps/fan`,
+        JSON.stringify({ data: { i: String(i) } }),
         "application/merge-patch+json",
       );
     }
@@ -291,7 +249,6 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    agent.destroy();
     await api.stop();
     await etcd.stop();
   }

@@ -14,22 +14,19 @@ import type { Pod } from "../../api/index.js";
 import { RESOURCES } from "../../api/index.js";
 import { startTestApiServer } from "../../testing/apiserver.js";
 import { startTestNode, waitFor } from "../../testing/index.js";
+import { percentile } from "../percentile.js";
 
 const { values } = parseArgs({ options: { pods: { type: "string", default: "50" } } });
 const N = Number(values.pods);
 const PODS = RESOURCES.find((r) => r.kind === "Pod")!;
 const NAMESPACES = RESOURCES.find((r) => r.kind === "Namespace")!;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function summary(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
   return {
-    p50Ms: r(percentile(s, 50)),
-    p99Ms: r(percentile(s, 99)),
+    p50Ms: percentile(s, 50, 1),
+    p99Ms: percentile(s, 99, 1),
     maxMs: r(s[s.length - 1]!),
     meanMs: r(s.reduce((a, b) => a + b, 0) / s.length),
     n: s.length,

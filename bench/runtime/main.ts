@@ -12,19 +12,16 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startRuntimeShim } from "../../testing/index.js";
+import { percentile } from "../percentile.js";
 
 const { values } = parseArgs({ options: { containers: { type: "string", default: "100" } } });
 const N = Number(values.containers);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function summary(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { p50Ms: r(percentile(s, 50)), p99Ms: r(percentile(s, 99)), meanMs: r(mean), n: s.length };
+  return { p50Ms: percentile(s, 50, 1), p99Ms: percentile(s, 99, 1), meanMs: r(mean), n: s.length };
 }
 
 const shim = await startRuntimeShim({ backend: "runc" });

@@ -27,11 +27,13 @@
 //
 // Flags: --nodes 1000 --pods 10000 --concurrency 32 --mode both|backlog|stream
 
-import { Agent, request } from "node:http";
+import { request } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+import { percentile } from "../percentile.js";
+import { send } from "../send.js";
 
 const { values } = parseArgs({
   options: {
@@ -63,55 +65,6 @@ function rng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, i)]! * 100) / 100;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-function post(url: string, path: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(path, url);
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: "POST",
-        agent,
-        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-function getText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => {
-      let b = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => {
-        b += d;
-      });
-      res.on("end", () => resolve(b));
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  return JSON.parse(await getText(url)) as T;
 }
 
 async function runPool(total: number, conc: number, one: (i: number) => Promise<void>): Promise<number> {
@@ -188,7 +141,7 @@ const ETCD_COUNTERS: Record<string, RegExp> = {
 };
 
 async function etcdCounters(endpoint: string): Promise<Record<string, number>> {
-  const text = await getText(`${endpoint}/metrics`);
+  const { text } = await send("GET", `${endpoint}/metrics`);
   return Object.fromEntries(
     Object.entries(ETCD_COUNTERS).map(([k, re]) => [k, Number(re.exec(text)?.[1] ?? Number.NaN)]),
   );
@@ -202,7 +155,9 @@ function counterDelta(before: Record<string, number>, after: Record<string, numb
 async function eventsWritten(metricsUrl: string): Promise<void> {
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
-    const pending = Number(/^scheduler_pending_events (\S+)/m.exec(await getText(metricsUrl))?.[1] ?? 0);
+    const pending = Number(
+      /^scheduler_pending_events (\S+)/m.exec((await send("GET", metricsUrl)).text)?.[1] ?? 0,
+    );
     if (pending === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -245,7 +200,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     // 2. Nodes, then the scheduler.
     let nodeFailures = 0;
     await runPool(NODES, CONC, async (i) => {
-      if ((await post(url, "/api/v1/nodes", nodeBody(i))) !== 201) nodeFailures++;
+      if ((await send("POST", `${url}/api/v1/nodes`, nodeBody(i))).status !== 201) nodeFailures++;
     });
     const startScheduler = async () => {
       scheduler = startK8ts([
@@ -262,9 +217,9 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     if (mode === "stream") await startScheduler();
 
     // 3. Watch for binds, then create the pods.
-    const list = await getJson<{ metadata: { resourceVersion: string } }>(
-      `${url}/api/v1/namespaces/default/pods?limit=1`,
-    );
+    const list = JSON.parse((await send("GET", `${url}/api/v1/namespaces/default/pods?limit=1`)).text) as {
+      metadata: { resourceVersion: string };
+    };
     const sentAt = new Float64Array(PODS);
     const boundAt = new Float64Array(PODS);
     const nodeOf: string[] = new Array(PODS);
@@ -310,7 +265,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     let t0 = performance.now();
     const createSeconds = await runPool(PODS, CONC, async (i) => {
       sentAt[i] = performance.now();
-      if ((await post(url, "/api/v1/namespaces/default/pods", podBody(i, asks[i]!))) !== 201)
+      if ((await send("POST", `${url}/api/v1/namespaces/default/pods`, podBody(i, asks[i]!))).status !== 201)
         createFailures++;
     });
     // Backlog: the creates and the scheduling are two phases, each with its own CPU figures.
@@ -343,7 +298,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       Math.ceil(sumMem / NODE.memory),
       Math.ceil(PODS / NODE.pods),
     );
-    const metrics = await getText(`http://127.0.0.1:${metricsPort}/metrics`);
+    const metrics = (await send("GET", `http://127.0.0.1:${metricsPort}/metrics`)).text;
     const attempts = Object.fromEntries(
       [...metrics.matchAll(/^scheduler_schedule_attempts_total\{result="(\w+)"[^}]*\} (\d+)/gm)].map((m) => [
         m[1],
@@ -430,7 +385,6 @@ async function main() {
   try {
     for (const mode of MODES) results[mode] = { what: WHAT[mode], ...(await runMode(mode, asks)) };
   } finally {
-    agent.destroy();
   }
   const goal = { podsPerSecondAtLeast: 1000, ratioAtLeast: 0.5, overLowerBoundAtMost: 0.1 };
   const judged = results.backlog;
