@@ -1,8 +1,8 @@
-// How RestClient puts one request on the wire. By default node:http(s) on a shared keep-alive agent
-// (one pool of connections per origin, like client-go's shared transport): a bind or an event costs
-// a component about a seventh of the CPU that the global fetch costs (WHATWG streams, Headers,
-// AbortSignals per request), which matters at a thousand writes a second. A caller that supplies its
-// own fetch (tests, extra headers) gets it wrapped in the same shape.
+// How RestClient puts one request on the wire. Watches (and everything on https) go through
+// node:http(s) on a shared keep-alive agent (one pool of connections per origin, like client-go's
+// shared transport), about a seventh of the CPU the global fetch costs per request (WHATWG streams,
+// Headers, AbortSignals); one-shot calls on plain http take the leaner pool in http1-pool.ts. A
+// caller that supplies its own fetch (tests, extra headers) gets it wrapped in the same shape.
 //
 // Contract: the promise settles when the response head arrives (or the request fails); `text()`
 // reads the whole body, `body` streams it (a watch). A deadline (`timeoutMs`) covers the whole
