@@ -3,8 +3,16 @@
 # As root it installs; otherwise it says what to install.
 set -euo pipefail
 
+# etcd 3.5 or newer, as Kubernetes 1.32 runs: etcd 3.4 (Debian bookworm's) copies its whole buffer of
+# uncommitted writes on every transaction, which made each of the API server's writes cost etcd 3-6
+# times a plain put. Debian trixie packages 3.5; see install_etcd below.
+etcd_recent() {
+  local v
+  v=$(etcd --version 2>/dev/null | sed -n 's/^etcd Version: //p')
+  [ -n "$v" ] && [ "$(printf '%s\n3.5.0\n' "$v" | sort -V | head -1)" = "3.5.0" ]
+}
+
 need=()
-command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || need+=(busybox-static)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
@@ -16,18 +24,51 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 
-if [ ${#need[@]} -eq 0 ]; then
+if [ ${#need[@]} -eq 0 ] && etcd_recent; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "k8ts needs these Debian packages: ${need[*]}" >&2
-  echo "install them with: sudo apt-get install -y ${need[*]}" >&2
+  [ ${#need[@]} -eq 0 ] || {
+    echo "k8ts needs these Debian packages: ${need[*]}" >&2
+    echo "install them with: sudo apt-get install -y ${need[*]}" >&2
+  }
+  etcd_recent || echo "k8ts needs etcd 3.5 or newer (Debian trixie's etcd-server): run this script as root" >&2
   exit 1
 fi
-echo "installing ${need[*]} ..."
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} ..."
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Debian trixie's etcd-server, fetched through a private apt source list and cache, so the machine's
+# own sources stay as they are (no suite mixing for anything else). The package needs only libc6 and
+# adduser, which bookworm has; apt checks its signature against Debian's archive keyring.
+install_etcd() {
+  local dir opts
+  dir=$(mktemp -d)
+  trap 'rm -rf "$dir"' RETURN
+  mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+  cat >"$dir/trixie.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$dir" -o "Dir::State::Lists=$dir/lists"
+    -o "Dir::Cache::Archives=$dir/archives" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+    -o "APT::Sandbox::User=root")
+  apt-get "${opts[@]}" update -qq
+  (cd "$dir" && apt-get "${opts[@]}" download -qq etcd-server)
+  apt-get install -y -qq --no-install-recommends "$dir"/etcd-server_*.deb >/dev/null
+}
+if ! etcd_recent; then
+  echo "installing etcd 3.5 (Debian trixie's etcd-server) ..."
+  install_etcd
+  etcd_recent || { echo "etcd is still older than 3.5: $(etcd --version | head -1)" >&2; exit 1; }
+fi
 # Debian's etcd-server may start a system etcd on 2379; k8ts runs its own, so stop that one.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
   systemctl stop etcd || true
