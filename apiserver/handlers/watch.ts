@@ -68,6 +68,20 @@ export async function serveWatch(
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let bookmarks: NodeJS.Timeout | undefined;
+  // Events go out together: those that arrive in one turn of the event loop (one etcd watch
+  // message can carry many, and a busy cache applies several per turn) leave in one chunk and one
+  // write, after the turn, as kube-apiserver flushes a watch only when no more events are queued.
+  // Until the head is sent (the subscription may replay history first) they wait as well.
+  let pending: string[] = [];
+  let started = false;
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (!started || pending.length === 0 || res.writableEnded) return;
+    const chunk = pending.length === 1 ? pending[0]! : pending.join("");
+    pending = [];
+    res.write(chunk);
+  };
   const finish = () => {
     if (closed) return;
     closed = true;
@@ -75,17 +89,16 @@ export async function serveWatch(
     if (bookmarks) clearInterval(bookmarks);
     unsubscribe?.();
     metrics.closed(r);
+    flush();
     if (!res.writableEnded) res.end();
   };
-  const buffered: string[] = [];
-  let started = false;
   const write = (chunk: string) => {
     if (closed) return;
-    if (!started) {
-      buffered.push(chunk);
-      return;
+    pending.push(chunk);
+    if (started && !flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
     }
-    res.write(chunk);
   };
 
   metrics.opened(r);
@@ -118,8 +131,7 @@ export async function serveWatch(
   });
   res.flushHeaders();
   started = true;
-  for (const c of buffered) res.write(c);
-  buffered.length = 0;
+  flush();
 
   const timeoutSeconds = Number(q.get("timeoutSeconds") ?? "0");
   if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
