@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { etcdEnv } from "./etcd-args.js";
+import { checkEtcdVersion } from "./etcd-version.js";
 import { findBinary, missingBinaryMessage } from "./find-binary.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { type ClusterPlan, type PlanInput, type ProcessSpec, planCluster, type Readiness } from "./plan.js";
@@ -121,6 +122,8 @@ export async function up(opts: UpOptions): Promise<ClusterState> {
   }
   const etcdBin = findBinary("etcd");
   if (!etcdBin) throw new ClusterError(missingBinaryMessage("etcd"));
+  const etcdWarning = checkEtcdVersion(etcdBin);
+  if (etcdWarning) opts.progress(`warning: ${etcdWarning}`);
 
   mkdirSync(opts.dataDir, { recursive: true });
   const logs = logDir(opts.dataDir);
