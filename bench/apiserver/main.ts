@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { EtcdKv } from "../../apiserver/storage/etcd-kv.js";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+import { etcdVersion } from "../etcd-version.js";
 import { HttpConnection } from "../http-connection.js";
 import { percentile } from "../percentile.js";
 import { send } from "../send.js";
@@ -201,6 +202,7 @@ async function main() {
     const result = {
       benchmark: "apiserver",
       machine: { cpus: os.cpus().length, loadAverage1m: os.loadavg()[0] },
+      etcdVersion: await etcdVersion(etcd.endpoint),
       creates: {
         measures:
           "apiserver: POST /api/v1/namespaces/default/pods (keep-alive HTTP/1.1, JSON) by `concurrency` clients, " +

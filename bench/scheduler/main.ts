@@ -32,6 +32,7 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { Etcd3 } from "etcd3";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
+import { etcdVersion } from "../etcd-version.js";
 import { percentile } from "../percentile.js";
 import { send } from "../send.js";
 
@@ -317,6 +318,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     const podsPerSecond = bound / e2eSeconds;
     const etcdRate = PODS / rawSeconds;
     return {
+      etcdVersion: await etcdVersion(etcd.endpoint),
       failures: { nodes: nodeFailures, pods: createFailures, unbound: PODS - bound },
       podsPerSecond: Math.round(podsPerSecond),
       seconds: Math.round(e2eSeconds * 100) / 100,
@@ -382,10 +384,7 @@ async function main() {
   }));
   const benchCpu0 = process.cpuUsage();
   const results: Partial<Record<Mode, Awaited<ReturnType<typeof runMode>> & { what: string }>> = {};
-  try {
-    for (const mode of MODES) results[mode] = { what: WHAT[mode], ...(await runMode(mode, asks)) };
-  } finally {
-  }
+  for (const mode of MODES) results[mode] = { what: WHAT[mode], ...(await runMode(mode, asks)) };
   const goal = { podsPerSecondAtLeast: 1000, ratioAtLeast: 0.5, overLowerBoundAtMost: 0.1 };
   const judged = results.backlog;
   const benchCpu = process.cpuUsage(benchCpu0);
