@@ -483,6 +483,38 @@ describe("watch", () => {
     assert.ok(rvs[0]! < rvs[1]! && rvs[1]! < rvs[2]!);
   });
 
+  test("a burst of concurrent writes reaches a watcher whole: each once, one per line, in order", async () => {
+    await call("POST", "/api/v1/namespaces", { metadata: { name: "burst" } });
+    const start = (await call("GET", "/api/v1/namespaces/burst/configmaps")).body.metadata.resourceVersion;
+    const n = 200;
+    const watching = collectWatch(
+      `/api/v1/namespaces/burst/configmaps?watch=true&resourceVersion=${start}`,
+      (evs) => evs.length >= n,
+      15_000,
+    );
+    const created = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        call("POST", "/api/v1/namespaces/burst/configmaps", {
+          metadata: { name: `b${i}` },
+          data: { i: String(i) },
+        }),
+      ),
+    );
+    assert.ok(created.every((r) => r.status === 201));
+    const evs = await watching;
+    assert.equal(evs.length, n, "every create, and nothing else");
+    assert.ok(evs.every((e) => e.type === "ADDED"));
+    assert.deepEqual(
+      evs.map((e) => e.object.metadata.name).sort(),
+      Array.from({ length: n }, (_, i) => `b${i}`).sort(),
+    );
+    const rvs = evs.map((e) => Number(e.object.metadata.resourceVersion));
+    assert.ok(
+      rvs.every((rv, i) => i === 0 || rv > rvs[i - 1]!),
+      "in resourceVersion order",
+    );
+  });
+
   test("without a resourceVersion: synthetic ADDED for what exists", async () => {
     const evs = await collectWatch("/api/v1/namespaces?watch=true", (e) => e.length >= 4);
     assert.ok(evs.length >= 4);
