@@ -25,6 +25,23 @@ export interface WatchMetrics {
 
 const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
 
+/**
+ * Each cached object's JSON, made once for all its watchers (as kube-apiserver's watch cache keeps
+ * one serialization per object and format): with many watchers of one resource, serializing the
+ * object per watcher was most of a fan-out's cost. The watch cache's objects are never modified
+ * (every reader shares them), so the text stays right; it goes when the object does.
+ */
+const serialized = new WeakMap<KubeObject, string>();
+
+function objectJson(o: KubeObject): string {
+  let json = serialized.get(o);
+  if (json === undefined) {
+    json = JSON.stringify(o);
+    serialized.set(o, json);
+  }
+  return json;
+}
+
 export async function serveWatch(
   req: IncomingMessage,
   res: ServerResponse,
@@ -54,7 +71,8 @@ export async function serveWatch(
       const rv = Number((ev.object as KubeObject).metadata?.resourceVersion);
       if (rv > told) told = rv;
     }
-    if (!fmt.table || ev.type === "ERROR" || ev.type === "BOOKMARK") return `${JSON.stringify(ev)}\n`;
+    if (ev.type === "ERROR" || ev.type === "BOOKMARK") return `${JSON.stringify(ev)}\n`;
+    if (!fmt.table) return `{"type":"${ev.type}","object":${objectJson(ev.object as KubeObject)}}\n`;
     const table = toTable(r, [ev.object as KubeObject], {
       includeObject: fmt.includeObject,
       noHeaders: headerSent,
