@@ -44,11 +44,11 @@ fi
 
 # Debian trixie's etcd-server, fetched through a private apt source list and cache, so the machine's
 # own sources stay as they are (no suite mixing for anything else). The package needs only libc6 and
-# adduser, which bookworm has; apt checks its signature against Debian's archive keyring.
+# adduser, which bookworm has (the system's lists, updated first, resolve them); apt checks its
+# signature against Debian's archive keyring.
 install_etcd() {
-  local dir opts
+  local dir ok=0
   dir=$(mktemp -d)
-  trap 'rm -rf "$dir"' RETURN
   mkdir -p "$dir/lists/partial" "$dir/archives/partial"
   cat >"$dir/trixie.sources" <<'SOURCES'
 Types: deb
@@ -57,17 +57,25 @@ Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
-  opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$dir" -o "Dir::State::Lists=$dir/lists"
+  local opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$dir" -o "Dir::State::Lists=$dir/lists"
     -o "Dir::Cache::Archives=$dir/archives" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
     -o "APT::Sandbox::User=root")
-  apt-get "${opts[@]}" update -qq
-  (cd "$dir" && apt-get "${opts[@]}" download -qq etcd-server)
-  apt-get install -y -qq --no-install-recommends "$dir"/etcd-server_*.deb >/dev/null
+  if apt-get "${opts[@]}" update -qq &&
+    (cd "$dir" && apt-get "${opts[@]}" download -qq etcd-server) &&
+    apt-get install -y -qq --no-install-recommends "$dir"/etcd-server_*.deb >/dev/null; then
+    ok=1
+  fi
+  rm -rf "$dir"
+  [ "$ok" = 1 ]
 }
 if ! etcd_recent; then
   echo "installing etcd 3.5 (Debian trixie's etcd-server) ..."
-  install_etcd
-  etcd_recent || { echo "etcd is still older than 3.5: $(etcd --version | head -1)" >&2; exit 1; }
+  apt-get update -qq
+  if ! install_etcd || ! etcd_recent; then
+    # k8ts works on 3.4 too, more slowly (`k8ts up` says so): better that than no cluster.
+    command -v etcd >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+    echo "warning: could not install etcd 3.5 from Debian trixie; using $(etcd --version 2>/dev/null | head -1)" >&2
+  fi
 fi
 # Debian's etcd-server may start a system etcd on 2379; k8ts runs its own, so stop that one.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
