@@ -104,6 +104,20 @@ test("parser: an answer it cannot frame, a malformed one, or bytes after it are 
   );
 });
 
+test("parser, pipelined: answers back to back in one buffer are read one after the other", () => {
+  const first = 'HTTP/1.1 201 Created\r\nContent-Length: 7\r\n\r\n{"n":1}';
+  const second = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{"n":2}\r\n0\r\n\r\n';
+  const bodies: string[] = [];
+  const a = new ResponseParser(false, (answer) => bodies.push(answer.body.toString()));
+  const rest = a.pushSome(Buffer.from(first + second.slice(0, 20), "latin1"));
+  assert.deepEqual(bodies, ['{"n":1}']);
+  assert.equal(rest.toString("latin1"), second.slice(0, 20), "what follows the first answer is handed back");
+  const b = new ResponseParser(false, (answer) => bodies.push(answer.body.toString()));
+  assert.equal(b.pushSome(rest).length, 0, "an incomplete answer keeps its bytes");
+  assert.equal(b.pushSome(Buffer.from(second.slice(20), "latin1")).length, 0);
+  assert.deepEqual(bodies, ['{"n":1}', '{"n":2}']);
+});
+
 async function withServer(
   handler: Parameters<typeof createServer>[1],
   fn: (base: string, server: Server) => Promise<void>,

@@ -11,31 +11,51 @@
 // is not one the server is closing; a request is never sent twice.
 
 import { connect, type Socket } from "node:net";
-import { type HttpResponse, TimeoutError, type Transport } from "./http-transport.js";
+import { type HttpRequest, type HttpResponse, TimeoutError, type Transport } from "./http-transport.js";
 
 const DEFAULT_IDLE_MS = 4000;
+const EMPTY = Buffer.alloc(0);
 
 /** A pool of idle connections per origin ("host:port"). */
 const idle = new Map<string, Connection[]>();
 
 export const http1PoolTransport: Transport = (r) => {
-  const url = new URL(r.url);
-  if (url.protocol !== "http:")
-    return Promise.reject(new TypeError(`http1PoolTransport: ${url.protocol} URL`));
   if (r.signal?.aborted) return Promise.reject(r.signal.reason);
+  const req = requestOnTheWire(r, "http1PoolTransport");
+  if (req instanceof Error) return Promise.reject(req);
+  const conn = idle.get(req.origin)?.pop() ?? new Connection(req.origin, req.host, req.port);
+  return conn.exchange(req.wire, r.method === "HEAD", r.timeoutMs, r.signal);
+};
+
+/** Where a request goes and its bytes (head and body), or why it cannot be sent. Shared with http1-pipeline.ts. */
+export function requestOnTheWire(
+  r: HttpRequest,
+  who: string,
+): { origin: string; host: string; port: number; wire: string } | Error {
+  const url = new URL(r.url);
+  if (url.protocol !== "http:") return new TypeError(`${who}: ${url.protocol} URL`);
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const port = Number(url.port || 80);
-  const origin = `${url.hostname}:${port}`;
   let head = `${r.method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
   for (const [k, v] of Object.entries(r.headers)) {
-    if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) return Promise.reject(new TypeError(`invalid header ${k}`));
+    if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) return new TypeError(`invalid header ${k}`);
     head += `${k}: ${v}\r\n`;
   }
   if (r.body !== undefined) head += `content-length: ${Buffer.byteLength(r.body)}\r\n`;
-  const wire = `${head}\r\n${r.body ?? ""}`;
-  const conn = idle.get(origin)?.pop() ?? new Connection(origin, host, port);
-  return conn.exchange(wire, r.method === "HEAD", r.timeoutMs, r.signal);
-};
+  return { origin: `${url.hostname}:${port}`, host, port, wire: `${head}\r\n${r.body ?? ""}` };
+}
+
+/** A whole answer in the shape callers of a Transport read. Shared with http1-pipeline.ts. */
+export function httpResponseOf(answer: ParsedAnswer): HttpResponse {
+  const text = answer.body.toString("utf8");
+  return {
+    status: answer.status,
+    body: (async function* () {
+      yield answer.body;
+    })(),
+    text: () => Promise.resolve(text),
+  };
+}
 
 class Connection {
   private readonly socket: Socket;
@@ -80,14 +100,7 @@ class Connection {
         settle();
         if (reusable) this.release(answer.keepAliveMs);
         else this.socket.destroy();
-        const text = answer.body.toString("utf8");
-        resolve({
-          status: answer.status,
-          body: (async function* () {
-            yield answer.body;
-          })(),
-          text: () => Promise.resolve(text),
-        });
+        resolve(httpResponseOf(answer));
       });
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => this.fail?.(new TimeoutError(timeoutMs)), timeoutMs);
@@ -167,23 +180,33 @@ export class ResponseParser {
   ) {}
 
   push(d: Buffer): void {
+    if (this.pushSome(d).length) throw new Error("bytes after the answer");
+  }
+
+  /**
+   * Like push, for a connection that carries several answers back to back (pipelining): the bytes
+   * after this answer, once it is complete, are returned for the next one (empty until then).
+   */
+  pushSome(d: Buffer): Buffer {
     if (this.finished) throw new Error("bytes after the answer");
     this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
     while (!this.finished) {
       if (!this.body) {
-        if (!this.readHead()) return;
+        if (!this.readHead()) return EMPTY;
       } else if (this.body.remaining > 0) {
         // Body bytes are taken as they come (a large list is not copied again with each packet).
         const take = Math.min(this.body.remaining, this.buf.length);
-        if (take === 0) return;
+        if (take === 0) return EMPTY;
         this.parts.push(this.buf.subarray(0, take));
         this.buf = this.buf.subarray(take);
         this.body.remaining -= take;
       } else if (this.body.kind === "length") {
         this.finish();
-      } else if (!this.readChunked(this.body)) return;
+      } else if (!this.readChunked(this.body)) return EMPTY;
     }
-    if (this.buf.length) throw new Error("bytes after the answer");
+    const rest = this.buf;
+    this.buf = EMPTY;
+    return rest;
   }
 
   /** Reads the head; false while it is incomplete. */

@@ -1,6 +1,7 @@
 // RestClient: Kubernetes REST verbs over keep-alive connections pooled per origin (one-shot calls
-// on plain http through http1-pool.ts, watches and https through node:http(s) in http-transport.ts;
-// a caller's own fetch can replace both). Paths come from the resource registry:
+// on plain http through http1-pool.ts, or POSTs pipelined through http1-pipeline.ts when the caller
+// asks; watches and https through node:http(s) in http-transport.ts; a caller's own fetch can
+// replace all of them). Paths come from the resource registry:
 // `/api/v1/...` for the core group, `/apis/{group}/{version}/...` otherwise, `/namespaces/{ns}/` for
 // namespaced resources, and an optional subresource after the name. Failures are thrown as ApiError
 // (errors.ts); watch events, including ERROR events, are values.
@@ -8,6 +9,7 @@
 import type { DeleteOptions, KubeList, KubeObject, ResourceType, Status } from "../api/index.js";
 import { ApiError, errorFromResponse, networkError } from "./errors.js";
 import { fetchTransport, type HttpResponse, nodeTransport, type Transport } from "./http-transport.js";
+import { http1PipelineTransport } from "./http1-pipeline.js";
 import { http1PoolTransport } from "./http1-pool.js";
 import type { ClientConfig } from "./kubeconfig.js";
 import { decodeWatchStream, type WatchEventOf } from "./watch-stream.js";
@@ -27,6 +29,13 @@ export interface RestClientOptions {
   accept?: string;
   /** Sends through this fetch instead of node:http (tests). */
   fetch?: typeof fetch;
+  /**
+   * POSTs (creates, pods/binding) on plain http go out pipelined (http1-pipeline.ts): those made in
+   * the same turn of the event loop share one write. For a client that makes many short creates at
+   * once and retries or drops a failed one (the scheduler's binds and Events); a deadline or a
+   * broken connection fails every POST waiting on that connection.
+   */
+  pipelinePosts?: boolean;
 }
 
 /** Where a single-object call goes. Namespaced resources need a namespace (option or object's). */
@@ -114,6 +123,7 @@ export class RestClient {
   private readonly send: Transport;
   /** One-shot calls (all but watch): the lean keep-alive pool on plain http (http1-pool.ts). */
   private readonly sendOnce: Transport;
+  private readonly sendPost: Transport;
 
   constructor(opts: RestClientOptions) {
     this.server = opts.server.replace(/\/+$/, "");
@@ -123,6 +133,8 @@ export class RestClient {
     this.accept = opts.accept ?? "application/json";
     this.send = opts.fetch ? fetchTransport(opts.fetch) : nodeTransport;
     this.sendOnce = !opts.fetch && this.server.startsWith("http:") ? http1PoolTransport : this.send;
+    this.sendPost =
+      opts.pipelinePosts && this.sendOnce === http1PoolTransport ? http1PipelineTransport : this.sendOnce;
   }
 
   static fromConfig(cfg: ClientConfig, opts: Partial<RestClientOptions> = {}): RestClient {
@@ -288,7 +300,7 @@ export class RestClient {
     let res: HttpResponse;
     let text: string;
     try {
-      res = await this.sendOnce({
+      res = await (method === "POST" ? this.sendPost : this.sendOnce)({
         method,
         url: this.url(path, init.query ?? {}),
         headers,

@@ -61,6 +61,9 @@ export const start: StartComponent = async (argv, { log, say }) => {
   }
   const client = RestClient.fromConfig(clientConfig(values.kubeconfig, values.master), {
     userAgent: "k8ts-scheduler",
+    // Binds and Scheduled events come in bursts (a decision takes a fraction of a millisecond):
+    // one write per burst instead of one per request. A failed bind is retried, an Event dropped.
+    pipelinePosts: true,
   });
   const [host, port] = hostPortFlag("metrics-bind-address", values["metrics-bind-address"]);
   const scheduler = new Scheduler({
