@@ -6,7 +6,10 @@
 // the container's own terminal, copies between the two, and copies our terminal's size onto it on
 // SIGWINCH (Launch.relaysTerminal). Our side must then be raw, or it would echo and edit input a
 // second time; runc makes it raw itself once the container's terminal exists, and it is made raw
-// here before any input is written, so no keystroke can arrive while it is still cooked.
+// here before any input is written, so no keystroke can arrive while it is still cooked. Raw as
+// runc makes it: input untouched, but output still processed (opost onlcr). runc clears onlcr on
+// the container's terminal and leaves turning "\n" into "\r\n" to this one; a plain `stty raw`
+// that landed after runc's own setting (a busy machine) left the lines without their "\r".
 
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
@@ -82,7 +85,7 @@ export async function startTty(launch: Launch): Promise<ExecProcess> {
   if (launch.relaysTerminal) {
     const pts = (term as unknown as { ptsName?: string }).ptsName;
     ready = pts
-      ? run("stty", ["-F", pts, "raw", "-echo"]).then(
+      ? run("stty", ["-F", pts, "raw", "-echo", "opost", "onlcr"]).then(
           () => {},
           () => {},
         )
