@@ -19,6 +19,6 @@ export { Status } from "./framework/status.js";
 export { SchedulerMetrics } from "./metrics.js";
 export { IN_TREE } from "./plugins/index.js";
 export { type PendingCounts, SchedulingQueue } from "./queue/scheduling-queue.js";
-export { type Binder, type EventSink, ScheduleOne } from "./schedule-one.js";
+export { type Binder, DEFAULT_MAX_BINDS_IN_FLIGHT, type EventSink, ScheduleOne } from "./schedule-one.js";
 export { apiBinder, nodeChanges, Scheduler, type SchedulerOptions } from "./scheduler.js";
 export { type SchedulerServer, startSchedulerServer } from "./server.js";

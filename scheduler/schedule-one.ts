@@ -48,6 +48,8 @@ export interface ScheduleOneDeps {
 }
 
 export const DEFAULT_SCHEDULER = "default-scheduler";
+/** Binds outstanding at once when nobody says otherwise (`--max-binds-in-flight`). */
+export const DEFAULT_MAX_BINDS_IN_FLIGHT = 64;
 
 export class ScheduleOne {
   private startIndex = 0;
@@ -57,7 +59,7 @@ export class ScheduleOne {
   private readonly maxInFlight: number;
 
   constructor(private readonly d: ScheduleOneDeps) {
-    this.maxInFlight = d.maxBindsInFlight ?? 64;
+    this.maxInFlight = d.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT;
   }
 
   /** Decides for one popped pod; a bind, if any, continues in the background. */

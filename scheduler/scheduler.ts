@@ -23,13 +23,18 @@ import type { ClusterEvent } from "./framework/interface.js";
 import { podKey } from "./framework/node-info.js";
 import { SchedulerMetrics } from "./metrics.js";
 import { SchedulingQueue } from "./queue/scheduling-queue.js";
-import { type Binder, DEFAULT_SCHEDULER, type EventSink, ScheduleOne } from "./schedule-one.js";
+import {
+  type Binder,
+  DEFAULT_MAX_BINDS_IN_FLIGHT,
+  DEFAULT_SCHEDULER,
+  type EventSink,
+  ScheduleOne,
+} from "./schedule-one.js";
 
 const PODS = resourceFor("", "pods")!;
 const NODES = resourceFor("", "nodes")!;
 /** How long stop() waits for queued events: they are best effort, and a stop must not hang on them. */
 const EVENT_FLUSH_MS = 3000;
-const DEFAULT_MAX_BINDS_IN_FLIGHT = 64;
 
 export interface SchedulerOptions {
   client: RestClient;
@@ -42,7 +47,7 @@ export interface SchedulerOptions {
   binder?: Binder;
   /** Write PodScheduled=False on pods that do not fit (true when omitted). */
   writeConditions?: boolean;
-  /** Binds outstanding at most (64 when omitted); decisions wait for a free slot. */
+  /** Binds outstanding at most (DEFAULT_MAX_BINDS_IN_FLIGHT when omitted); decisions wait for a free slot. */
   maxBindsInFlight?: number;
   decisionCapacity?: number;
   log?: (line: Record<string, unknown>) => void;
@@ -65,6 +70,7 @@ export class Scheduler {
 
   constructor(opts: SchedulerOptions) {
     const client = opts.client;
+    const maxBindsInFlight = opts.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT;
     const clock = opts.clock ?? realClock;
     this.clock = clock;
     this.log = opts.log ?? (() => {});
@@ -101,7 +107,7 @@ export class Scheduler {
         { component: DEFAULT_SCHEDULER },
         {
           clock,
-          maxInFlight: opts.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT,
+          maxInFlight: maxBindsInFlight,
           onError: (err) => this.log({ level: "warn", msg: "event write failed", err: String(err) }),
         },
       );
@@ -121,7 +127,7 @@ export class Scheduler {
       percentageOfNodesToScore: this.config.percentageOfNodesToScore,
       currentPod: (key) => this.pods.store.get(key),
       log: this.log,
-      maxBindsInFlight: opts.maxBindsInFlight ?? DEFAULT_MAX_BINDS_IN_FLIGHT,
+      maxBindsInFlight,
     });
     this.nodes.addEventHandler({
       onAdd: (n) => this.onNodeAdd(n),

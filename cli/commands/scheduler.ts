@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { type ClientConfig, clientConfigFrom, RestClient } from "../../client/index.js";
 import {
   ConfigError,
+  DEFAULT_MAX_BINDS_IN_FLIGHT,
   defaultSchedulerConfig,
   parseSchedulerConfig,
   Scheduler,
@@ -26,7 +27,7 @@ const flags = {
   master: { type: "string" },
   config: { type: "string" },
   "metrics-bind-address": { type: "string", default: "127.0.0.1:10259" },
-  "max-binds-in-flight": { type: "string", default: "64" },
+  "max-binds-in-flight": { type: "string", default: String(DEFAULT_MAX_BINDS_IN_FLIGHT) },
   ...leaderElectionFlags("kube-scheduler"),
 } as const;
 
@@ -37,7 +38,7 @@ export const command: Command = {
   --master URL               API server URL; overrides the kubeconfig's server
   --config FILE              KubeSchedulerConfiguration YAML (profiles, plugins, weights, scoring strategy)
   --metrics-bind-address A   host:port for /metrics, /healthz, /readyz, /debug/decisions (default 127.0.0.1:10259; port 0 picks one)
-  --max-binds-in-flight N    binds outstanding at once; decisions wait beyond this (default 64)
+  --max-binds-in-flight N    binds outstanding at once; decisions wait beyond this (default ${DEFAULT_MAX_BINDS_IN_FLIGHT})
 ${leaderElectionUsage("kube-scheduler", "schedule")}`,
   run: (argv) => runAlone("scheduler", start, argv),
 };
@@ -70,7 +71,10 @@ export const start: StartComponent = async (argv, { log, say }) => {
     client,
     config,
     log,
-    maxBindsInFlight: Math.max(1, intFlag("max-binds-in-flight", values["max-binds-in-flight"], 64)),
+    maxBindsInFlight: Math.max(
+      1,
+      intFlag("max-binds-in-flight", values["max-binds-in-flight"], DEFAULT_MAX_BINDS_IN_FLIGHT),
+    ),
   });
 
   const { elector } = leaderElectorFromFlags(values, client, log, (signal) => scheduler.run(signal));
