@@ -13,13 +13,18 @@
 
 import { connect, type Socket } from "node:net";
 import { type HttpResponse, TimeoutError, type Transport } from "./http-transport.js";
-import { httpResponseOf, ResponseParser, requestOnTheWire } from "./http1-pool.js";
+import {
+  DEFAULT_IDLE_MS,
+  httpResponseOf,
+  ResponseParser,
+  requestOnTheWire,
+  reuseWindowMs,
+} from "./http1-pool.js";
 
 /** Answers awaited on one connection before another is opened. */
 const MAX_DEPTH = 16;
 /** Connections per origin at most; beyond, requests queue on the least busy. */
 const MAX_CONNECTIONS = 4;
-const DEFAULT_IDLE_MS = 4000;
 
 interface Waiting {
   parser: ResponseParser;
@@ -118,7 +123,7 @@ class Pipeline {
             this.idleSince = performance.now();
             this.socket.unref();
           }
-          if (answer.keepAliveMs !== undefined) this.idleMs = Math.max(0, answer.keepAliveMs - 1000);
+          this.idleMs = reuseWindowMs(answer.keepAliveMs, this.idleMs);
           if (!reusable) this.dead = true;
           resolve(httpResponseOf(answer));
         }),

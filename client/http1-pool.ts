@@ -13,7 +13,17 @@
 import { connect, type Socket } from "node:net";
 import { type HttpRequest, type HttpResponse, TimeoutError, type Transport } from "./http-transport.js";
 
-const DEFAULT_IDLE_MS = 4000;
+/** How long an idle connection is kept for reuse when the server named no Keep-Alive timeout. */
+export const DEFAULT_IDLE_MS = 4000;
+
+/**
+ * How long an idle connection may wait for its next request: the server's Keep-Alive timeout less
+ * a second, so a reused connection is not one the server is closing; `current` when the answer
+ * named none. Shared with http1-pipeline.ts.
+ */
+export function reuseWindowMs(keepAliveMs: number | undefined, current: number): number {
+  return keepAliveMs === undefined ? current : Math.max(0, keepAliveMs - 1000);
+}
 const EMPTY = Buffer.alloc(0);
 
 /** A pool of idle connections per origin ("host:port"). */
@@ -126,7 +136,7 @@ class Connection {
 
   /** Back to the pool until the server would close it. */
   private release(keepAliveMs: number | undefined): void {
-    if (keepAliveMs !== undefined) this.idleMs = Math.max(0, keepAliveMs - 1000);
+    this.idleMs = reuseWindowMs(keepAliveMs, this.idleMs);
     if (this.idleMs === 0) {
       this.socket.destroy();
       return;
