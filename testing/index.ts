@@ -1,12 +1,12 @@
 // Test support shared by unit, integration and e2e tests: real etcd, free ports, waiting with deadlines.
 
+export { processCpuMs } from "../runtime-shim/backends/process/proc-cpu.js";
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { type ExecStream, openExecStream } from "./exec-stream.js";
 export { nodeObjectAt } from "./node-object.js";
 export { SCALED_BACKOFF, startTestClusterWithNode, startTestNode, type TestNode } from "./nodeagent.js";
 export { freePort } from "./ports.js";
-export { processCpuMs } from "./proc-cpu.js";
 export {
   type Daemon,
   K8TS_MAIN,

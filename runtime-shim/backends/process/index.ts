@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { ContainerRecord } from "../../store.js";
 import type { Backend, ExecResult, Launch, Usage } from "../backend.js";
 import { runCollect } from "../exec-collect.js";
+import { processCpuMs } from "./proc-cpu.js";
 
 function envObject(env: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -54,13 +55,11 @@ export class ProcessBackend implements Backend {
   }
 
   async stats(ctr: ContainerRecord): Promise<Usage> {
+    const cpuMs = processCpuMs(ctr.pid);
+    if (cpuMs === undefined) return { cpuNanos: 0, memoryWorkingSetBytes: 0 };
     try {
-      // Fields 14 and 15 of /proc/<pid>/stat are user and system time in clock ticks (100 per second).
-      const stat = readFileSync(`/proc/${ctr.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ticks = Number(fields[11]) + Number(fields[12]);
       const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${ctr.pid}/status`, "utf8"));
-      return { cpuNanos: ticks * 10_000_000, memoryWorkingSetBytes: rss ? Number(rss[1]) * 1024 : 0 };
+      return { cpuNanos: cpuMs * 1_000_000, memoryWorkingSetBytes: rss ? Number(rss[1]) * 1024 : 0 };
     } catch {
       return { cpuNanos: 0, memoryWorkingSetBytes: 0 };
     }

@@ -1,6 +1,7 @@
-// CPU time of processes from /proc (Linux), for benchmarks: utime + stime of the process itself
-// (not of its exited children). Read before and after a phase, the difference is what the phase
-// cost that process, a figure that stays steady on a shared machine where rates do not.
+// CPU time of a process from /proc (Linux): utime + stime of the process itself (not of its exited
+// children). The process backend reports a container's CPU with it; benchmarks read it before and
+// after a phase, and the difference is what the phase cost that process, a figure that stays
+// steady on a shared machine where rates do not.
 
 import { readFileSync } from "node:fs";
 
