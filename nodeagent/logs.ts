@@ -59,22 +59,23 @@ export class LogFollower {
 
   constructor(private readonly path: string) {}
 
-  /** The complete entries written since the last call (all of them on the first). */
+  /**
+   * The complete entries written since the last call (all of them on the first), across every
+   * rotation since: the end of the file being read, then each newer file in order.
+   */
   next(): Entry[] {
     if (this.fd === undefined && !this.open(this.path)) return [];
-    const entries = this.readOn();
-    if (entries.length) return entries;
-    // Drained: if the path now names another file, the one we read was rotated away.
-    let ino: number;
-    try {
-      ino = statSync(this.path).ino;
-    } catch {
-      return []; // renamed, not reopened yet
+    const entries: Entry[] = [];
+    for (;;) {
+      // Asked before reading: once the path names another file the runtime has reopened its log
+      // and writes nothing more to ours, so reading it now reads all of it.
+      const rotatedAway = this.pathNamesAnotherFile();
+      entries.push(...this.readOn());
+      if (!rotatedAway) return entries;
+      const after = this.fileAfter();
+      this.close();
+      if (!this.open(after)) return entries;
     }
-    if (ino === this.ino) return [];
-    const after = this.fileAfter();
-    this.close();
-    return this.open(after) ? this.readOn() : [];
   }
 
   close(): void {
@@ -102,6 +103,14 @@ export class LogFollower {
       }
     });
     return (at >= 0 ? rotated[at + 1] : rotated[0]) ?? this.path;
+  }
+
+  private pathNamesAnotherFile(): boolean {
+    try {
+      return statSync(this.path).ino !== this.ino;
+    } catch {
+      return false; // renamed, not reopened yet
+    }
   }
 
   private open(path: string): boolean {
