@@ -46,6 +46,7 @@ class Peer {
   closed = false;
   private buf = Buffer.alloc(0);
   private prefaceSeen = false;
+  private pings = 0;
 
   constructor(readonly socket: Socket) {
     socket.on("data", (chunk: Buffer) => {
@@ -76,6 +77,20 @@ class Peer {
 
   send(...frames: Buffer[]): void {
     this.socket.write(Buffer.concat(frames));
+  }
+
+  /**
+   * Sends a PING and waits for its ACK. The client answers frames in the order they came and writes
+   * in order, so whatever it sent in response to earlier frames has arrived by then: a check that
+   * it did not send something is only meaningful after this.
+   */
+  async caughtUp(): Promise<void> {
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(++this.pings);
+    this.send(h2frame(PING, 0, 0, data));
+    await waitFor(() => this.frames.some((f) => f.type === PING && f.flags & 1 && f.payload.equals(data)), {
+      what: "PING ACK",
+    });
   }
 
   /** Waits for the `n`th (from 1) request HEADERS; returns its stream id. */
@@ -255,7 +270,7 @@ test("MAX_CONCURRENT_STREAMS: calls beyond it wait for a stream to finish", asyn
   const ids: number[] = [await peer.request(1)];
   for (let n = 2; n <= 3; n++) {
     // Only one stream open: the next request comes only after the reply to the last.
-    await new Promise((r) => setImmediate(r));
+    await peer.caughtUp();
     assert.equal(peer.frames.filter((f) => f.type === HEADERS).length, n - 1);
     peer.send(...reply(ids[n - 2]!, Buffer.from(`r${n - 1}`)));
     ids.push(await peer.request(n));
@@ -271,10 +286,10 @@ test("a large body is sent within the server's windows and frame size", async ()
   const sent = () =>
     peer.frames.filter((f) => f.type === DATA && f.id === id).reduce((n, f) => n + f.payload.length, 0);
   await waitFor(() => sent() === 65_535, { what: "the first window's worth" });
-  await new Promise((r) => setImmediate(r));
+  await peer.caughtUp();
   assert.equal(sent(), 65_535);
   peer.send(windowUpdateFrame(0, 50_000));
-  await new Promise((r) => setImmediate(r));
+  await peer.caughtUp();
   assert.equal(sent(), 65_535, "the stream's own window is still closed");
   peer.send(windowUpdateFrame(id, 50_000));
   const body = await peer.body(id);
@@ -366,4 +381,25 @@ test("when a connection's stream ids run out, new calls go to a new connection a
   peer.send(...reply(lastId, Buffer.from("B")));
   assert.equal((await last).toString(), "B");
   await waitFor(() => peer.closed, { what: "the spent connection to close" });
+});
+
+test("calls still waiting for a stream when the ids run out fail UNAVAILABLE, never sent", async () => {
+  const { call, peer, id } = await firstCall(Buffer.from("a"));
+  peer.send(settingsFrame([[SETTINGS_MAX_CONCURRENT_STREAMS, 1]]));
+  await waitFor(() => peer.frames.some((f) => f.type === SETTINGS && f.flags === 1), {
+    what: "SETTINGS ACK",
+  });
+  (client as unknown as { conn: { nextId: number } }).conn.nextId = 2 ** 31 - 1;
+  // Both wait behind the open stream; when it ends, the first takes the last id, the second none.
+  const last = client.call("/svc/M", Buffer.from("b"), 5000);
+  const stranded = client.call("/svc/M", Buffer.from("c"), 5000);
+  peer.send(...reply(id, Buffer.from("A")));
+  assert.equal((await call).toString(), "A");
+  await assert.rejects(stranded, (e: GrpcError) => e.code === UNAVAILABLE && /stream ids/.test(e.details));
+  const lastId = await peer.request(2);
+  assert.equal(lastId, 2 ** 31 - 1);
+  await peer.caughtUp();
+  assert.equal(peer.frames.filter((f) => f.type === HEADERS).length, 2, "the stranded call was never sent");
+  peer.send(...reply(lastId, Buffer.from("B")));
+  assert.equal((await last).toString(), "B");
 });
