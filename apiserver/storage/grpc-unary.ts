@@ -81,7 +81,7 @@ export class GrpcUnaryClient {
         this.blocks.set(path, block);
       }
       const conn = this.connection();
-      const call = new UnaryCall(this, conn, resolve, reject, timeoutMs);
+      const call = new UnaryCall(this.origin, conn, resolve, reject, timeoutMs);
       call.stream = conn.request(block, frame(message), call);
     });
   }
@@ -103,14 +103,6 @@ export class GrpcUnaryClient {
     this.conn = conn;
     return conn;
   }
-
-  /** A deadline passed on `conn`: if it answered nothing since `sent`, it is likely dead. */
-  timedOut(conn: H2Connection, sent: number): void {
-    if (conn.lastResponseAt < sent) {
-      if (this.conn === conn) this.conn = undefined;
-      conn.destroy("no reply from the server within a call's deadline");
-    }
-  }
 }
 
 /** One call: collects the reply, settles the promise once. */
@@ -125,7 +117,7 @@ class UnaryCall implements StreamHandler {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly client: GrpcUnaryClient,
+    private readonly origin: string,
     private readonly conn: H2Connection,
     private readonly resolve: (body: Buffer) => void,
     private readonly reject: (err: GrpcError) => void,
@@ -133,7 +125,9 @@ class UnaryCall implements StreamHandler {
   ) {
     this.timer = setTimeout(() => {
       this.settle(new GrpcError(DEADLINE_EXCEEDED, `no reply within ${timeoutMs} ms`));
-      this.client.timedOut(this.conn, this.sent);
+      // Nothing at all from the server since this call went out: the connection is likely dead
+      // (dropping it also tells the client, through onGone, to dial anew).
+      if (conn.lastReadAt < this.sent) conn.destroy("no reply from the server within a call's deadline");
     }, timeoutMs);
   }
 
@@ -146,7 +140,7 @@ class UnaryCall implements StreamHandler {
       else {
         const code = field(fields, ":status");
         if (code !== "200") {
-          this.settle(new GrpcError(UNAVAILABLE, `HTTP status ${code} from ${this.client.origin}`));
+          this.settle(new GrpcError(UNAVAILABLE, `HTTP status ${code} from ${this.origin}`));
           return;
         }
       }

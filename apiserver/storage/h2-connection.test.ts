@@ -279,6 +279,25 @@ test("MAX_CONCURRENT_STREAMS: calls beyond it wait for a stream to finish", asyn
   assert.deepEqual((await Promise.all([first, ...rest])).map(String), ["r1", "r2", "r3"]);
 });
 
+test("a deadline while another reply is still arriving keeps the connection", async () => {
+  const { call: a, peer, id: idA } = await firstCall(Buffer.from("a"));
+  const big = frame(Buffer.alloc(30_000, 1));
+  peer.send(headersFrame(idA, OK_HEADERS, false), h2frame(DATA, 0, idA, big.subarray(0, 10_000)));
+  await peer.caughtUp();
+  const b = client.call("/svc/M", Buffer.from("b"), 300);
+  await peer.request(2);
+  // Only DATA of the first reply comes while the second call waits: the server is alive.
+  const trickle = setInterval(() => peer.send(h2frame(DATA, 0, idA, Buffer.alloc(0))), 50);
+  try {
+    await assert.rejects(b, (e: GrpcError) => e.code === DEADLINE_EXCEEDED);
+  } finally {
+    clearInterval(trickle);
+  }
+  peer.send(h2frame(DATA, 0, idA, big.subarray(10_000)), headersFrame(idA, OK_TRAILERS, true));
+  assert.equal((await a).length, 30_000);
+  assert.equal(peer.closed, false);
+});
+
 test("a large body is sent within the server's windows and frame size", async () => {
   const big = Buffer.alloc(100_000, 7);
   const { call, peer, id } = await firstCall(big);

@@ -105,8 +105,8 @@ export class H2Stream {
 }
 
 export class H2Connection {
-  /** performance.now() when a stream last received its response headers. */
-  lastResponseAt = 0;
+  /** performance.now() when the server last sent anything (a frame of any stream, or a part of one). */
+  lastReadAt = 0;
   private readonly socket: Socket;
   private readonly decoder = new HpackDecoder();
   private readonly streams = new Map<number, H2Stream>();
@@ -313,6 +313,7 @@ export class H2Connection {
   // --- reading
 
   private read(chunk: Buffer): void {
+    this.lastReadAt = performance.now();
     let buf = this.inbuf ? Buffer.concat([this.inbuf, chunk]) : chunk;
     let pos = 0;
     while (buf.length - pos >= FRAME_HEADER) {
@@ -435,7 +436,6 @@ export class H2Connection {
     }
     const s = this.streams.get(id);
     if (!s) return;
-    this.lastResponseAt = performance.now();
     const end = (flags & END_STREAM) !== 0;
     if (end) this.ended(s);
     s.handler.headers(fields, end);
