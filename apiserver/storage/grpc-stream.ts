@@ -13,7 +13,7 @@ import {
   constants,
   type IncomingHttpHeaders,
 } from "node:http2";
-import { frame, GrpcError, statusError, UNAVAILABLE } from "./grpc-unary.js";
+import { frame, GRPC_REQUEST_HEADERS, GrpcError, statusError, UNAVAILABLE } from "./grpc-unary.js";
 
 export const CANCELLED = 1;
 
@@ -70,12 +70,8 @@ export class GrpcStream {
     this.end = end;
     let stream: ClientHttp2Stream;
     try {
-      stream = client.connection().request({
-        ":method": "POST",
-        ":path": path,
-        "content-type": "application/grpc",
-        te: "trailers",
-      });
+      // node:http2 adds :scheme and :authority itself.
+      stream = client.connection().request({ ":method": "POST", ":path": path, ...GRPC_REQUEST_HEADERS });
     } catch (err) {
       // The session was already going away: report it on the next tick, as a stream error would be.
       this.stream = { closed: true } as ClientHttp2Stream;

@@ -196,15 +196,17 @@ function field(fields: HeaderList, name: string): string | undefined {
   return undefined;
 }
 
-/** The request headers of a gRPC call (PROTOCOL-HTTP2.md "Requests"). */
-export function requestHeaders(scheme: string, authority: string, path: string): Array<[string, string]> {
+/** What every gRPC request says besides its pseudo-headers (PROTOCOL-HTTP2.md "Requests"). */
+export const GRPC_REQUEST_HEADERS = { "content-type": "application/grpc", te: "trailers" } as const;
+
+/** The request headers of a gRPC call on our own HTTP/2 connection. */
+function requestHeaders(scheme: string, authority: string, path: string): HeaderList {
   return [
     [":method", "POST"],
     [":scheme", scheme],
     [":path", path],
     [":authority", authority],
-    ["content-type", "application/grpc"],
-    ["te", "trailers"],
+    ...Object.entries(GRPC_REQUEST_HEADERS),
   ];
 }
 
