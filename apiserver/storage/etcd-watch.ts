@@ -122,7 +122,7 @@ export class EtcdWatch {
     const stream = this.kv.stream(PATH, {
       message: (body) => {
         if (this.stream !== stream) return;
-        this.heardAt = Date.now();
+        this.heardAt = performance.now();
         const res = decodeWatchResponse(body);
         if (res.created && !confirmed) {
           confirmed = true;
@@ -151,7 +151,7 @@ export class EtcdWatch {
   /** Checks now and then that the stream still hears from etcd (see the keepalive above). */
   private watchSilence(stream: GrpcStream): void {
     const { keepaliveMs, keepaliveTimeoutMs } = this.opts;
-    this.heardAt = Date.now();
+    this.heardAt = performance.now();
     this.probedAt = 0;
     clearInterval(this.keepalive);
     this.keepalive = setInterval(
@@ -160,7 +160,7 @@ export class EtcdWatch {
           clearInterval(this.keepalive);
           return;
         }
-        const now = Date.now();
+        const now = performance.now();
         if (this.probedAt > this.heardAt && now - this.probedAt >= keepaliveTimeoutMs) {
           clearInterval(this.keepalive);
           stream.abandon(`etcd did not answer a progress request within ${keepaliveTimeoutMs} ms`);
