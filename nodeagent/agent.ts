@@ -115,6 +115,14 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const m = metrics();
   const events = new EventRecorder(client, { component: "nodeagent", host: opts.nodeName }, { clock });
   const backoff = opts.crashLoopBackoff ?? KUBERNETES_CRASH_LOOP_BACKOFF;
+  // Made first: limits it cannot keep are refused before anything starts.
+  const containerLogs = new ContainerLogManager({
+    runtime,
+    clock,
+    limits: opts.containerLogs ?? DEFAULT_ROTATION,
+    periodMs: opts.containerLogPeriodMs,
+    log,
+  });
 
   let runtimeHealth: RuntimeHealth = { ok: false, message: "not checked yet", version: "" };
   const checkRuntime = async (): Promise<RuntimeHealth> => {
@@ -365,13 +373,6 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   });
   informer.start();
   pleg.start();
-  const containerLogs = new ContainerLogManager({
-    runtime,
-    clock,
-    limits: opts.containerLogs ?? DEFAULT_ROTATION,
-    periodMs: opts.containerLogPeriodMs,
-    log,
-  });
   containerLogs.start();
   log({ level: "info", msg: "node agent started", node: opts.nodeName, port: server.port });
 

@@ -3,7 +3,7 @@
 
 import type { Clock } from "../client/index.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
-import { type RotationLimits, rotateContainerLog } from "./log-rotation.js";
+import { type RotationLimits, rotateContainerLog, rotationLimitsProblem } from "./log-rotation.js";
 import { every, type Periodic } from "./periodic.js";
 import type { Runtime } from "./runtime.js";
 
@@ -19,7 +19,11 @@ export interface ContainerLogManagerOptions {
 export class ContainerLogManager {
   private loop: Periodic | undefined;
 
-  constructor(private readonly opts: ContainerLogManagerOptions) {}
+  /** Throws when the limits cannot be kept (fewer than 2 files, no size). */
+  constructor(private readonly opts: ContainerLogManagerOptions) {
+    const problem = rotationLimitsProblem(opts.limits);
+    if (problem) throw new Error(problem);
+  }
 
   start(): void {
     this.loop = every(
@@ -34,7 +38,7 @@ export class ContainerLogManager {
     this.loop?.stop();
   }
 
-  async round(): Promise<void> {
+  private async round(): Promise<void> {
     const { runtime, limits, clock, log } = this.opts;
     const { containers = [] } = await runtime.ListContainers({
       filter: { state: { state: ContainerState.CONTAINER_RUNNING } },

@@ -3,7 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { planRotation, rotateContainerLog, rotatedFiles, rotationStamp } from "./log-rotation.js";
+import {
+  DEFAULT_ROTATION,
+  planRotation,
+  rotateContainerLog,
+  rotatedFiles,
+  rotationLimitsProblem,
+  rotationStamp,
+} from "./log-rotation.js";
 
 const limits = { maxSizeBytes: 100, maxFiles: 3 };
 const now = new Date("2026-11-26T09:49:07.123Z");
@@ -115,5 +122,14 @@ describe("rotateContainerLog on a real directory", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("container log rotation limits", () => {
+  it("limits rotation could not keep are refused, as the kubelet refuses them", () => {
+    assert.equal(rotationLimitsProblem(DEFAULT_ROTATION), undefined);
+    assert.equal(rotationLimitsProblem({ maxSizeBytes: 1, maxFiles: 2 }), undefined);
+    assert.match(rotationLimitsProblem({ maxSizeBytes: 1024, maxFiles: 1 }) ?? "", /at least 2/);
+    assert.match(rotationLimitsProblem({ maxSizeBytes: 0, maxFiles: 5 }) ?? "", /more than 0/);
   });
 });

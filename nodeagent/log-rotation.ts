@@ -20,6 +20,14 @@ export interface RotationLimits {
 
 export const DEFAULT_ROTATION: RotationLimits = { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 5 };
 
+/** Why rotation could not keep to these limits, if it could not (the kubelet refuses the same). */
+export function rotationLimitsProblem(l: RotationLimits): string | undefined {
+  if (!(l.maxSizeBytes > 0)) return "container-log-max-size must be more than 0";
+  if (!Number.isInteger(l.maxFiles) || l.maxFiles < 2)
+    return "container-log-max-files must be at least 2 (the current file and one rotated)";
+  return undefined;
+}
+
 export interface RotationPlan {
   /** Rename the current file to this and reopen it; absent: the file is small enough. */
   rotateTo?: string;

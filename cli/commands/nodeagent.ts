@@ -2,7 +2,7 @@
 
 import { memoryBytes, type Taint } from "../../api/index.js";
 import { loadKubeconfig, RestClient, resolveClientConfig } from "../../client/index.js";
-import { startNodeAgent } from "../../nodeagent/index.js";
+import { rotationLimitsProblem, startNodeAgent } from "../../nodeagent/index.js";
 import { type Command, UsageError } from "../command.js";
 import { aborted, runAlone, type StartComponent, untilStopped } from "../component.js";
 import { intFlag, parseFlags } from "../flags.js";
@@ -88,10 +88,9 @@ export const start: StartComponent = async (argv, { log, say }) => {
       `--container-log-max-size: "${values["container-log-max-size"]}" is not a quantity such as 10Mi`,
     );
   }
-  if (maxSizeBytes <= 0) throw new UsageError("--container-log-max-size must be more than 0");
   const maxFiles = intFlag("container-log-max-files", values["container-log-max-files"], 5);
-  if (maxFiles < 2)
-    throw new UsageError("--container-log-max-files must be at least 2 (the current file and one rotated)");
+  const problem = rotationLimitsProblem({ maxSizeBytes, maxFiles });
+  if (problem) throw new UsageError(`--${problem}`);
   const cfg = resolveClientConfig(loadKubeconfig({ kubeconfig: values.kubeconfig }));
   const agent = await startNodeAgent({
     client: RestClient.fromConfig(cfg, { userAgent: `k8ts-nodeagent/${nodeName}` }),
