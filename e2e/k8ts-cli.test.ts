@@ -13,7 +13,7 @@ import type { Deployment, ReplicaSet } from "../api/index.js";
 import type { RestClient } from "../client/index.js";
 import { type Daemon, K8TS_MAIN, run, startK8ts, waitFor } from "../testing/index.js";
 import { type CliHarness, DEPLOY, fold, ok, POD, resource, startCliHarness } from "./cli-harness.js";
-import { type FakeNodeAgent, startFakeNodeAgent } from "./fake-node-agent.js";
+import { type FakeNodeAgent, fakeAgentNode, startFakeNodeAgent } from "./fake-node-agent.js";
 
 let h: CliHarness;
 let dir: string;
@@ -255,16 +255,12 @@ describe("describe, logs and exec against a pod on a (stand-in) node", () => {
   let agent: FakeNodeAgent;
   before(async () => {
     agent = await startFakeNodeAgent();
+    const base = fakeAgentNode(agent);
+    const resources = { cpu: "2", memory: "4Gi", pods: "110" };
     const node = {
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: { name: "agent-node", labels: { "node-role.kubernetes.io/worker": "" } },
-      status: {
-        addresses: [{ type: "InternalIP", address: "127.0.0.1" }],
-        daemonEndpoints: { kubeletEndpoint: { Port: agent.port } },
-        capacity: { cpu: "2", memory: "4Gi", pods: "110" },
-        allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
-      },
+      ...base,
+      metadata: { ...base.metadata, labels: { "node-role.kubernetes.io/worker": "" } },
+      status: { ...base.status, capacity: resources, allocatable: resources },
     };
     await ok(k8ts(["create", "-f", file("node.json", JSON.stringify(node))]));
     await namespace("on-node");
