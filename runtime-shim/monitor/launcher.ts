@@ -5,7 +5,7 @@
 // started by its previous run.
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Launch } from "../backends/backend.js";
@@ -53,6 +53,20 @@ export function readStarted(dir: string): StartedFile | undefined {
 
 export function readExit(dir: string): ExitFile | undefined {
   return readJson<ExitFile>(join(dir, "exit.json"));
+}
+
+/**
+ * Asks the monitor of the container in `dir` to open its log path again (after a rotation): one 'r'
+ * on its FIFO `ctl`. Non-blocking: with no reader (the monitor is gone) it throws at once (ENXIO)
+ * instead of waiting for one.
+ */
+export function askReopenLog(dir: string): void {
+  const fd = openSync(join(dir, "ctl"), constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    writeSync(fd, "r");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The monitor's command line for the container in `dir` (its environment is the container's). */

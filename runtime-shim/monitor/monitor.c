@@ -81,9 +81,11 @@ static unsigned long long now_nanos(void) {
   return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
+static int open_log(void) { return open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666); }
+
 /* After a rotation the log path names a new file: write there from now on (CRI ReopenContainerLog). */
 static void reopen_log(void) {
-  int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  int fd = open_log();
   if (fd < 0) return; /* keep the old file rather than lose entries */
   close(log_fd);
   log_fd = fd;
@@ -395,7 +397,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   setsid();
 
-  log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  log_fd = open_log();
   if (log_fd < 0) {
     char msg[4200];
     snprintf(msg, sizeof msg, "open log file %s: %s", log_path, strerror(errno));

@@ -4,12 +4,13 @@
 // file exists. A container that is not running has no monitor to ask: that is an error, as the
 // CRI allows, and the caller renames the file back.
 
-import { closeSync, constants, existsSync, openSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { ReopenContainerLogRequest, ReopenContainerLogResponse } from "../../proto/runtime/v1/index.js";
 import type { ShimContext } from "../context.js";
 import { failedPrecondition, ShimError } from "../errors.js";
 import { getContainer } from "../lookup.js";
+import { askReopenLog } from "../monitor/launcher.js";
 import { waitInDir } from "../monitor/on-change.js";
 
 const REOPEN_TIMEOUT_MS = 5000;
@@ -21,20 +22,12 @@ export async function reopenContainerLog(
   const c = getContainer(ctx, req.containerId);
   if (c.state !== "running")
     throw failedPrecondition(`container ${c.id} is not running: its log cannot be reopened`);
-  const ctl = join(ctx.store.containerDir(c.id), "ctl");
-  let fd: number;
   try {
-    // Non-blocking: with no reader (the monitor is gone) this fails at once instead of waiting.
-    fd = openSync(ctl, constants.O_WRONLY | constants.O_NONBLOCK);
+    askReopenLog(ctx.store.containerDir(c.id));
   } catch (err) {
     throw failedPrecondition(
       `container ${c.id}: its monitor is not listening (${(err as NodeJS.ErrnoException).code}); is it still running?`,
     );
-  }
-  try {
-    writeSync(fd, "r");
-  } finally {
-    closeSync(fd);
   }
   const logPath = c.spec.logPath;
   const reopened = await waitInDir(
