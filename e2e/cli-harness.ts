@@ -90,15 +90,14 @@ export async function startCliHarness(): Promise<CliHarness> {
 }
 
 /**
- * The test deployment "web": image and replicas vary; a tier label and env, a sidecar optional; the
- * COLOR env can be left out and an httpGet readiness probe added.
+ * The test deployment "web": image and replicas vary; a tier label and env, a sidecar and an httpGet
+ * readiness probe optional.
  */
 export const DEPLOY = (opts: {
   image: string;
   replicas: number;
   tier?: boolean;
   sidecar?: boolean;
-  env?: boolean;
   readinessProbe?: boolean;
 }) => `apiVersion: apps/v1
 kind: Deployment
@@ -118,11 +117,10 @@ spec:
     spec:
       containers:
       - name: web
-        image: ${opts.image}${
-          opts.env === false
-            ? ""
-            : `\n        env:\n        - name: COLOR\n          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}`
-        }
+        image: ${opts.image}
+        env:
+        - name: COLOR
+          value: blue${opts.tier ? "\n        - name: TIER\n          value: frontend" : ""}
         ports:
         - containerPort: 8080${
           opts.readinessProbe

@@ -65,10 +65,7 @@ after(async () => {
 
 describe("kubectl 1.32", () => {
   test("apply creates, apply of a changed file configures, apply again is unchanged", async () => {
-    const d = file(
-      "deploy.yaml",
-      DEPLOY({ image: "busybox:1.36", replicas: 2, env: false, readinessProbe: true }),
-    );
+    const d = file("deploy.yaml", DEPLOY({ image: "busybox:1.36", replicas: 2, readinessProbe: true }));
     const p = file("pod.yaml", POD);
     const r1 = await kubectl(["apply", "-f", d, "-f", p]);
     assert.equal(r1.code, 0, r1.stderr);
@@ -77,7 +74,7 @@ describe("kubectl 1.32", () => {
     const r2 = await kubectl([
       "apply",
       "-f",
-      file("deploy2.yaml", DEPLOY({ image: "busybox:1.37", replicas: 3, env: false, readinessProbe: true })),
+      file("deploy2.yaml", DEPLOY({ image: "busybox:1.37", replicas: 3, readinessProbe: true })),
     ]);
     assert.equal(r2.code, 0, r2.stderr);
     assert.match(r2.stdout, /deployment.apps\/web configured/);
