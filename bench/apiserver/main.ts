@@ -18,6 +18,7 @@ import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../
 import { etcdVersion } from "../etcd-version.js";
 import { HttpConnection } from "../http-connection.js";
 import { percentile } from "../percentile.js";
+import { runPool } from "../pool.js";
 import { send } from "../send.js";
 
 const { values } = parseArgs({
@@ -68,29 +69,6 @@ function cpuMeter(pids: { etcd: number; apiserver: number | undefined }) {
       client: Math.round((self.user + self.system) / ops) / 1000,
     };
   };
-}
-
-async function runPool(
-  total: number,
-  conc: number,
-  one: (i: number, worker: number) => Promise<void>,
-): Promise<{ seconds: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: conc }, async (_, worker) => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        const s = performance.now();
-        await one(i, worker);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { seconds: (performance.now() - t0) / 1000, latencies };
 }
 
 async function main() {

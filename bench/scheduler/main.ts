@@ -34,6 +34,7 @@ import { Etcd3 } from "etcd3";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 import { etcdVersion } from "../etcd-version.js";
 import { percentile } from "../percentile.js";
+import { runPool } from "../pool.js";
 import { send } from "../send.js";
 
 const { values } = parseArgs({
@@ -66,17 +67,6 @@ function rng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function runPool(total: number, conc: number, one: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: conc }, async () => {
-      for (let i = next++; i < total; i = next++) await one(i);
-    }),
-  );
-  return (performance.now() - t0) / 1000;
 }
 
 function nodeBody(i: number): string {
@@ -191,7 +181,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     // 1. The ceiling: raw etcd puts of pod-sized values at the same concurrency.
     const client = new Etcd3({ hosts: etcd.endpoint });
     const etcdCpuAtRaw = processCpuMs(etcd.pid) ?? Number.NaN;
-    const rawSeconds = await runPool(PODS, CONC, async (i) => {
+    const { seconds: rawSeconds } = await runPool(PODS, CONC, async (i) => {
       await client.put(`/baseline/pods/default/bench-${i}`).value(podBody(i, asks[i]!));
     });
     const etcdCpuMsPerRawPut = ((processCpuMs(etcd.pid) ?? Number.NaN) - etcdCpuAtRaw) / PODS;
@@ -264,7 +254,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     const cpuAtCreates = cpuNow();
     const etcdAtCreates = await etcdCounters(etcd.endpoint);
     let t0 = performance.now();
-    const createSeconds = await runPool(PODS, CONC, async (i) => {
+    const { seconds: createSeconds } = await runPool(PODS, CONC, async (i) => {
       sentAt[i] = performance.now();
       if ((await send("POST", `${url}/api/v1/namespaces/default/pods`, podBody(i, asks[i]!))).status !== 201)
         createFailures++;
