@@ -14,7 +14,8 @@ export function spawnLogged(
   cmd: string,
   args: string[],
   logsDir: string,
-  env: NodeJS.ProcessEnv = process.env,
+  /** The child's environment; this process's when omitted. */
+  env?: NodeJS.ProcessEnv,
 ): ProcessRecord {
   mkdirSync(logsDir, { recursive: true });
   const log = join(logsDir, `${name}.log`);
