@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # etcd 3.5 or newer, as Kubernetes 1.32 runs: etcd 3.4 (Debian bookworm's) copies its whole buffer of
-# uncommitted writes on every transaction, which made each of the API server's writes cost etcd 3-6
-# times a plain put. Debian trixie packages 3.5; see install_etcd below.
+# uncommitted writes on every transaction: each of the API server's writes cost etcd about 0.5 ms of
+# CPU, 7 times a plain put and 2-5 times the same write on 3.5 (bench/scheduler and bench/apiserver
+# on 2 cores). Debian trixie packages 3.5; see install_etcd below.
 etcd_recent() {
   local v
   v=$(etcd --version 2>/dev/null | sed -n 's/^etcd Version: //p')

@@ -1,7 +1,8 @@
 // Which etcd `k8ts up` is about to run, and whether k8ts runs well on it. etcd 3.4 copies its
 // whole buffer of uncommitted writes on every transaction, and every write the API server makes is
-// a transaction (a compare on the key's revision), so on 3.4 each write costs etcd 3-6 times a
-// plain put: a scheduler binding pods spent over half of etcd's CPU in that copy. Kubernetes 1.32
+// a transaction (a compare on the key's revision), so on 3.4 each write cost etcd about 7 times a
+// plain put and 2-5 times what 3.5 needs for it: a scheduler binding pods spent over half of etcd's
+// CPU in that copy. Kubernetes 1.32
 // runs etcd 3.5; so does k8ts. Older versions still work, slower: a warning, not a refusal.
 
 import { spawnSync } from "node:child_process";
