@@ -9,7 +9,7 @@
 import type { Pod } from "../api/index.js";
 import type { Clock } from "../client/index.js";
 import type { SchedulerCache } from "./cache.js";
-import { type DecisionLog, explain } from "./decisions.js";
+import { type DecisionLog, recordOf } from "./decisions.js";
 import type { Framework } from "./framework/framework.js";
 import type { SchedulerMetrics } from "./metrics.js";
 import type { QueuedPod, SchedulingQueue } from "./queue/scheduling-queue.js";
@@ -106,14 +106,15 @@ export class ScheduleOne {
     }
     d.metrics.algorithmLatency.observe((performance.now() - t0) / 1000);
     if (nodes.length > 0) this.startIndex = (this.startIndex + r.evaluated) % nodes.length;
-    const decision = explain(r, {
-      pod: qp.key,
-      uid: pod.metadata.uid,
-      profile: profileName,
-      attempt: qp.attempts,
-      time: new Date(d.clock.now()).toISOString(),
-    });
-    d.decisions.record(decision);
+    d.decisions.record(
+      recordOf(r, {
+        pod: qp.key,
+        uid: pod.metadata.uid,
+        profile: profileName,
+        attempt: qp.attempts,
+        time: d.clock.now(),
+      }),
+    );
 
     if (!r.node) {
       const error = r.status.code === "Error";
@@ -162,11 +163,7 @@ export class ScheduleOne {
       d.queue.onEvent("AssignedPodDelete");
       const message = `Binding rejected: ${(err as Error)?.message ?? String(err)}`;
       d.log({ level: "warn", msg: "bind failed", pod: qp.key, node, err: message });
-      const decision = d.decisions.get(qp.key);
-      if (decision && decision.attempt === qp.attempts) {
-        decision.result = "BindFailed";
-        decision.message = message;
-      }
+      d.decisions.bindFailed(qp.key, qp.attempts, message);
       const current = d.currentPod(qp.key);
       if (!current || current.spec?.nodeName || current.metadata.deletionTimestamp) return;
       d.events.event(pod, "Warning", "FailedScheduling", message);

@@ -59,107 +59,106 @@ export function schedulePod(
   nodes: readonly NodeInfo[],
   opts: ScheduleOptions,
 ): ScheduleResult {
+  const total = nodes.length;
+  if (total === 0) return outcome(Status.unschedulable(NO_NODES), NO_NODES, total, 0, [], [], new Set());
   const state = new CycleState();
-  const base = {
-    nodesTotal: nodes.length,
-    evaluated: 0,
-    feasible: [],
-    rejected: [],
-    rejectedBy: new Set<string>(),
-  };
-  if (nodes.length === 0) return { ...base, status: Status.unschedulable(NO_NODES), message: NO_NODES };
-
   const pre = fwk.runPreFilter(state, pod);
   if (!pre.status.isSuccess()) {
     const rejected = [
       {
         plugin: pre.plugin!,
         status: pre.status,
-        count: nodes.length,
+        count: total,
         nodes: nodes.slice(0, MAX_NODES_NAMED).map((n) => n.name),
       },
     ];
-    return failure(pre.status, { ...base, rejected, rejectedBy: new Set([pre.plugin!]) });
+    return failure(pre.status, total, 0, rejected, new Set([pre.plugin!]));
   }
 
-  const wanted = numFeasibleNodesToFind(opts.percentageOfNodesToScore, nodes.length);
+  const wanted = numFeasibleNodesToFind(opts.percentageOfNodesToScore, total);
   const { feasible, rejected, evaluated } = fwk.findFeasible(
     state,
     pod,
     nodes,
-    opts.startIndex % nodes.length,
+    opts.startIndex % total,
     wanted,
   );
   const rejectedBy = new Set<string>();
   for (const r of rejected) rejectedBy.add(r.plugin);
   if (feasible.length === 0) {
     const errored = rejected.find((r) => r.status.code === "Error");
-    const status = errored?.status ?? Status.unschedulable();
-    return failure(status, { ...base, evaluated, rejected, rejectedBy });
+    return failure(errored?.status ?? Status.unschedulable(), total, evaluated, rejected, rejectedBy);
   }
-
   if (feasible.length === 1) {
-    return {
-      ...base,
-      status: Status.success,
-      node: feasible[0]!.name,
-      message: "",
-      rejectedBy,
-      evaluated,
-      feasible,
-      rejected,
-    };
+    return outcome(Status.success, "", total, evaluated, feasible, rejected, rejectedBy, feasible[0]!.name);
   }
   const scored = fwk.runScore(state, pod, feasible);
   if (!scored.result) {
-    return {
-      ...base,
-      status: scored.status,
-      message: scored.status.message(),
-      rejectedBy,
-      evaluated,
-      feasible,
-      rejected,
-    };
+    return outcome(scored.status, scored.status.message(), total, evaluated, feasible, rejected, rejectedBy);
   }
   const best = pickBest(scored.result.totals, opts.random);
-  return {
-    ...base,
-    status: Status.success,
-    node: feasible[best]!.name,
-    message: "",
-    rejectedBy,
+  return outcome(
+    Status.success,
+    "",
+    total,
     evaluated,
     feasible,
     rejected,
-    scores: scored.result,
-  };
+    rejectedBy,
+    feasible[best]!.name,
+    scored.result,
+  );
 }
 
-/** Index of the highest total; among equal totals each is equally likely (reservoir sampling). */
+/** Every result has the same shape (one object layout for the engine, whichever way it ended). */
+function outcome(
+  status: Status,
+  message: string,
+  nodesTotal: number,
+  evaluated: number,
+  feasible: NodeInfo[],
+  rejected: RejectionGroup[],
+  rejectedBy: Set<string>,
+  node?: string,
+  scores?: ScoreResult,
+): ScheduleResult {
+  return { status, node, message, rejectedBy, nodesTotal, evaluated, feasible, rejected, scores };
+}
+
+/** Index of the highest total; among equal totals each is equally likely (one random draw). */
 export function pickBest(totals: Float64Array, random: () => number): number {
-  let best = 0;
-  let ties = 1;
-  for (let i = 1; i < totals.length; i++) {
+  let max = Number.NEGATIVE_INFINITY;
+  let ties = 0;
+  for (let i = 0; i < totals.length; i++) {
     const t = totals[i]!;
-    if (t > totals[best]!) {
-      best = i;
+    if (t > max) {
+      max = t;
       ties = 1;
-    } else if (t === totals[best]!) {
-      ties++;
-      if (random() * ties < 1) best = i;
-    }
+    } else if (t === max) ties++;
   }
-  return best;
+  let skip = ties > 1 ? Math.min(ties - 1, Math.floor(random() * ties)) : 0;
+  for (let i = 0; i < totals.length; i++) if (totals[i] === max && skip-- === 0) return i;
+  return 0;
 }
 
-function failure(status: Status, r: Omit<ScheduleResult, "status" | "message">): ScheduleResult {
-  if (status.code === "Error") return { ...r, status, message: status.message() };
-  return {
-    ...r,
-    status: status.isRejected() ? status : Status.unschedulable(),
-    message: fitErrorMessage(r.nodesTotal, r.rejected),
-  };
+function failure(
+  status: Status,
+  total: number,
+  evaluated: number,
+  rejected: RejectionGroup[],
+  rejectedBy: Set<string>,
+): ScheduleResult {
+  if (status.code === "Error")
+    return outcome(status, status.message(), total, evaluated, [], rejected, rejectedBy);
+  return outcome(
+    status.isRejected() ? status : Status.unschedulable(),
+    fitErrorMessage(total, rejected),
+    total,
+    evaluated,
+    [],
+    rejected,
+    rejectedBy,
+  );
 }
 
 /**
