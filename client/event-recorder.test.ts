@@ -10,7 +10,7 @@ function heldClient() {
   let outstanding = 0;
   let peak = 0;
   const client = {
-    create(_r: unknown, body: { involvedObject: { name: string } }) {
+    createOnly(_r: unknown, body: { involvedObject: { name: string } }) {
       outstanding++;
       peak = Math.max(peak, outstanding);
       return new Promise<void>((resolve) => {
@@ -67,7 +67,7 @@ test("a burst in one tick: at most maxInFlight writes at once, maxQueued waiting
 test("many events about one object within one millisecond get distinct Event names", async () => {
   const names = new Set<string>();
   const client = {
-    async create(_r: unknown, body: { metadata: { name: string } }) {
+    async createOnly(_r: unknown, body: { metadata: { name: string } }) {
       names.add(body.metadata.name);
     },
   } as unknown as RestClient;

@@ -146,7 +146,7 @@ export class EventRecorder {
     };
     const write = async () => {
       if (count === 1) {
-        await this.client.create(EVENTS, body, { namespace: series.namespace });
+        await this.client.createOnly(EVENTS, body, { namespace: series.namespace });
         return;
       }
       try {
@@ -160,7 +160,7 @@ export class EventRecorder {
       } catch (err) {
         // The Event was deleted (or never made it): start it again with the count so far.
         if (!isNotFound(err)) throw err;
-        await this.client.create(EVENTS, body, { namespace: series.namespace });
+        await this.client.createOnly(EVENTS, body, { namespace: series.namespace });
       }
     };
     this.queued++;

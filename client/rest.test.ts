@@ -292,3 +292,23 @@ test("a watch ends when the server ends the stream, and a refused watch throws b
     (e) => isGone(e),
   );
 });
+
+test("createOnly posts as create does, leaves a success's body undecoded, and still throws a refusal", async () => {
+  seen = [];
+  // Not JSON: create() would fail decoding it; createOnly() never reads it.
+  answer = (_req, res) => {
+    res.writeHead(201, { "content-type": "application/json" });
+    res.end("not json");
+  };
+  const binding = { apiVersion: "v1", kind: "Binding", metadata: { name: "p1", namespace: "ns1" } };
+  assert.equal(await api.createOnly(PODS, binding, { subresource: "binding" }), undefined);
+  assert.equal(seen[0]!.method, "POST");
+  assert.equal(seen[0]!.path, "/api/v1/namespaces/ns1/pods/p1/binding");
+  assert.deepEqual(JSON.parse(seen[0]!.body), binding);
+  await assert.rejects(api.create(PODS, binding, { subresource: "binding" }), /answer is not JSON/);
+
+  answer = (_req, res) => json(res, 409, status(409, "AlreadyExists", 'pods "p1" already exists'));
+  const err = await api.createOnly(PODS, pod).catch((e) => e);
+  assert.equal(isAlreadyExists(err), true);
+  assert.equal(err.message, 'pods "p1" already exists');
+});

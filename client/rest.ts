@@ -99,6 +99,8 @@ interface RequestInit {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /** false: a success's body is not decoded (the caller only needs to know it worked). */
+  decode?: boolean;
 }
 
 /** `/api/v1/namespaces/default/pods/p1/status` and friends. */
@@ -187,12 +189,36 @@ export class RestClient {
     obj: T,
     opts: ObjectOptions & { name?: string } = {},
   ): Promise<T> {
+    return this.request<T>("POST", this.createPath(r, obj, opts), {
+      body: obj,
+      query: writeQuery(opts),
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * create() for a caller that only needs to know it worked (a bind, an Event), as client-go's
+   * Do().Error(): the answer is not decoded unless it is an error, which throws as from create().
+   */
+  async createOnly(
+    r: ResourceRef,
+    obj: KubeObject,
+    opts: ObjectOptions & { name?: string } = {},
+  ): Promise<void> {
+    await this.request("POST", this.createPath(r, obj, opts), {
+      body: obj,
+      query: writeQuery(opts),
+      signal: opts.signal,
+      decode: false,
+    });
+  }
+
+  private createPath(r: ResourceRef, obj: KubeObject, opts: ObjectOptions & { name?: string }): string {
     const namespace = opts.namespace ?? obj.metadata?.namespace;
     // Creating through a subresource (pods/binding, pods/eviction) posts to the parent's name.
-    const path = opts.subresource
+    return opts.subresource
       ? this.objectPath(r, opts.name ?? obj.metadata?.name ?? "", namespace, opts.subresource)
       : this.collectionPath(r, namespace);
-    return this.request<T>("POST", path, { body: obj, query: writeQuery(opts), signal: opts.signal });
   }
 
   /** PUT: a compare-and-swap on metadata.resourceVersion when it is set (stale → 409 Conflict). */
@@ -313,6 +339,7 @@ export class RestClient {
       throw networkError(what, err);
     }
     if (!ok(res.status)) throw errorFromResponse(res.status, text, what);
+    if (init.decode === false) return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch {

@@ -271,7 +271,7 @@ function isTerminal(pod: Pod): boolean {
 export function apiBinder(client: RestClient): Binder {
   return {
     async bind(pod, nodeName) {
-      await client.create(
+      await client.createOnly(
         PODS,
         {
           apiVersion: "v1",
