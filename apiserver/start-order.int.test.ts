@@ -14,6 +14,9 @@ test("an API server started before etcd serves /healthz, says not ready, and bec
     await waitFor(async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 15_000, what: "healthz" });
     assert.equal((await fetch(`${url}/readyz`)).status, 503);
     assert.ok(api.child.exitCode === null, "the API server must keep running while etcd is away");
+    // A list at any freshness comes from the watch cache, which has nothing yet: not an empty list.
+    const early = await fetch(`${url}/api/v1/namespaces?resourceVersion=0`);
+    assert.equal(early.status, 503, await early.text());
     await etcd.restart();
     await waitFor(async () => (await fetch(`${url}/readyz`)).ok, {
       timeoutMs: 20_000,
@@ -23,6 +26,10 @@ test("an API server started before etcd serves /healthz, says not ready, and bec
       metadata: { name: string };
     };
     assert.equal(ns.metadata.name, "default");
+    const cached = (await (await fetch(`${url}/api/v1/namespaces?resourceVersion=0`)).json()) as {
+      items: { metadata: { name: string } }[];
+    };
+    assert.ok(cached.items.some((n) => n.metadata.name === "default"));
   } finally {
     await api.stop();
     await etcd.stop();

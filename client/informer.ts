@@ -1,7 +1,7 @@
 // An informer keeps a local cache of one resource in step with the API server and tells handlers
 // what changed, after client-go's Reflector + SharedIndexInformer:
 //
-// 1. LIST (paged) and replace the cache with the result, delivering the differences: adds for new
+// 1. LIST and replace the cache with the result, delivering the differences: adds for new
 //    keys, updates for changed resourceVersions, and deletes (finalStateUnknown) for keys that are
 //    gone — objects deleted while we were not watching.
 // 2. WATCH from the list's resourceVersion. When the stream ends (server timeout, restart) resume
@@ -23,7 +23,12 @@ import type { ResourceRef, RestClient } from "./rest.js";
 import type { WatchEventOf } from "./watch-stream.js";
 
 export interface ListerWatcher<T extends KubeObject> {
-  list(opts: { limit?: number; continue?: string; signal: AbortSignal }): Promise<KubeList<T>>;
+  list(opts: {
+    limit?: number;
+    continue?: string;
+    resourceVersion?: string;
+    signal: AbortSignal;
+  }): Promise<KubeList<T>>;
   watch(opts: {
     resourceVersion: string;
     allowWatchBookmarks: boolean;
@@ -86,6 +91,7 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private syncWaiters: ((ok: boolean) => void)[] = [];
   private rv = "";
+  private listedOnce = false;
   private cancelResync: (() => void) | undefined;
 
   constructor(private readonly opts: InformerOptions<T>) {
@@ -166,7 +172,15 @@ export class Informer<T extends KubeObject> {
 
   private async listAndReplace(signal: AbortSignal): Promise<void> {
     const pageSize = this.opts.pageSize ?? 500;
-    const first = await this.lw.list({ limit: pageSize, signal });
+    // The first list takes any recent state (resourceVersion "0"), which the API server answers
+    // whole from its watch cache, without reading etcd page by page: client-go's reflector does
+    // the same. The watch then starts from that list's version, so nothing is missed. A relist
+    // (after 410 Gone) asks etcd for the newest state, paged.
+    const first = await this.lw.list({
+      limit: pageSize,
+      resourceVersion: this.listedOnce ? undefined : "0",
+      signal,
+    });
     const items = [...(first.items ?? [])];
     let next = first.metadata?.continue;
     while (next) {
@@ -175,6 +189,7 @@ export class Informer<T extends KubeObject> {
       next = page.metadata?.continue;
     }
     if (signal.aborted) return;
+    this.listedOnce = true;
     this.replace(items);
     this.rv = first.metadata?.resourceVersion ?? "";
     if (!this.synced) {

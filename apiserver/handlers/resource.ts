@@ -90,8 +90,10 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
     case "list": {
       if (q.get("resourceVersion") === "0" && !q.get("continue")) {
         // "Any freshness will do": served from the watch cache without touching etcd, whole (a
-        // limit is ignored, as kube-apiserver does for cache reads).
-        const cached = ctx.cache.for(r).snapshot(filterFor(r, ns, q));
+        // limit is ignored, as kube-apiserver does for cache reads), once the cache has its list.
+        const cache = ctx.cache.for(r);
+        await cache.start();
+        const cached = cache.snapshot(filterFor(r, ns, q));
         return sendList(res, r, cached.items, { resourceVersion: String(cached.resourceVersion) }, fmt);
       }
       const limit = Number(q.get("limit") ?? "0");
