@@ -26,18 +26,28 @@ export interface WatchMetrics {
 const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
 
 /**
- * Each cached object's JSON, made once for all its watchers (as kube-apiserver's watch cache keeps
- * one serialization per object and format): with many watchers of one resource, serializing the
- * object per watcher was most of a fan-out's cost. The watch cache's objects are never modified
- * (every reader shares them), so the text stays right; it goes when the object does.
+ * Each object's JSON, made once for every watcher it goes to in this turn of the event loop (as
+ * kube-apiserver's watch cache serializes an event once per format, not per watcher): with many
+ * watchers of one resource, serializing per watcher was most of a fan-out's cost. A live event
+ * reaches all its watchers within the turn it arrives in, so the text is kept only until the turn
+ * ends: keeping it as long as the object lives doubled the cache's memory, and every scavenge of
+ * the young generation copied those strings again.
  */
-const serialized = new WeakMap<KubeObject, string>();
+let serialized = new Map<KubeObject, string>();
+let forgetScheduled = false;
 
 function objectJson(o: KubeObject): string {
   let json = serialized.get(o);
   if (json === undefined) {
     json = JSON.stringify(o);
     serialized.set(o, json);
+    if (!forgetScheduled) {
+      forgetScheduled = true;
+      setImmediate(() => {
+        serialized = new Map();
+        forgetScheduled = false;
+      });
+    }
   }
   return json;
 }
