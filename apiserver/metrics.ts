@@ -1,8 +1,8 @@
 // The API server's Prometheus metrics (prom-client), on its own registry so several servers can
 // live in one process (tests) without clashing.
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ResourceType } from "../api/resources.js";
+import { Counter, Gauge, Histogram, Registry } from "../client/prom.js";
 
 export class ApiMetrics {
   readonly registry = new Registry();

@@ -3,8 +3,8 @@
 // controller-runtime's (controller_runtime_reconcile_total ...) and client-go's workqueue_depth,
 // under the k8ts_ prefix.
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Controller, ControllerObserver } from "../client/index.js";
+import { Counter, Gauge, Histogram, Registry } from "../client/prom.js";
 
 export class ControllerMetrics implements ControllerObserver {
   readonly registry = new Registry();

@@ -7,7 +7,6 @@
 // the runtime, finds the containers already running with their restart counts and backoff steps,
 // and adopts them.
 
-import { Counter, Histogram, Registry } from "prom-client";
 import type { Pod, Taint } from "../api/index.js";
 import {
   type Clock,
@@ -20,6 +19,7 @@ import {
   type RestClient,
   realClock,
 } from "../client/index.js";
+import { Counter, Histogram, Registry } from "../client/prom.js";
 import { connectRuntime } from "../proto/runtime/v1/index.js";
 import { tearDownVolumes } from "./container-config.js";
 import { ContainerLogManager } from "./container-logs.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Registry } from "prom-client";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Pod } from "../api/index.js";
+import { Registry } from "../client/prom.js";
 import type { ObservedContainer, Runtime } from "./runtime.js";
 import { type NodeServer, startNodeServer } from "./server.js";
 

@@ -6,7 +6,6 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Registry } from "prom-client";
 import { WebSocket, WebSocketServer } from "ws";
 import {
   exitCodeStatus,
@@ -15,6 +14,7 @@ import {
   type StatusReason,
   statusObject,
 } from "../api/index.js";
+import type { Registry } from "../client/prom.js";
 import { ContainerState } from "../proto/runtime/v1/index.js";
 import { LogFollower, LogFormatter, type LogOptions, tail } from "./logs.js";
 import type { ObservedContainer, ObservedPod, Runtime } from "./runtime.js";

@@ -3,7 +3,7 @@
 // errors, latency), counted here on the runtime's side of the socket.
 
 import { createServer, type Server } from "node:http";
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Histogram, Registry } from "../client/prom.js";
 import { GrpcStatus } from "../proto/runtime/v1/index.js";
 import { toGrpcStatus } from "./errors.js";
 

@@ -1,7 +1,7 @@
 // The scheduler's Prometheus metrics (prom-client), on its own registry so several schedulers can
 // live in one process (tests). Names follow the kube-scheduler's where one exists.
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "../client/prom.js";
 import type { PendingCounts } from "./queue/scheduling-queue.js";
 
 export class SchedulerMetrics {
