@@ -266,6 +266,8 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
     });
 
     let createFailures = 0;
+    /** Backlog: when the scheduler answered /readyz (started, informers synced). */
+    let readyAt = Number.NaN;
     const cpuAtCreates = cpuNow();
     const etcdAtCreates = await etcdCounters(etcd.endpoint);
     let t0 = performance.now();
@@ -282,6 +284,7 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       t0 = performance.now();
       sentAt.fill(t0);
       await startScheduler();
+      readyAt = performance.now();
     }
     const timeout = new Promise<void>((r) => setTimeout(r, 600_000).unref());
     await Promise.race([done, timeout]);
@@ -327,6 +330,16 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
       failures: { nodes: nodeFailures, pods: createFailures, unbound: PODS - bound },
       podsPerSecond: Math.round(podsPerSecond),
       seconds: Math.round(e2eSeconds * 100) / 100,
+      // Backlog: of those seconds, the scheduler's own start (process, modules, the first list of
+      // every pod and node) until /readyz, and the rate from then on, which is what Kubernetes'
+      // scheduler_perf reports (a scheduler already running). Shown for scale; the goal is judged
+      // on podsPerSecond, start included.
+      ...(mode === "backlog"
+        ? {
+            schedulerReadySeconds: Math.round(readyAt - t0) / 1000,
+            podsPerSecondAfterReady: Math.round(bound / ((lastBound - readyAt) / 1000)),
+          }
+        : {}),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       rawEtcdPutsPerSecond: Math.round(etcdRate),
