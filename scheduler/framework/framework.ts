@@ -52,6 +52,7 @@ export interface FeasibleResult {
 }
 
 export interface ScoreResult {
+  /** Valid until the framework's next runScore: its arrays are reused. */
   totals: Float64Array;
   /** Weighted, normalised scores per plugin, aligned with the feasible nodes. */
   byPlugin: { name: string; scores: Float64Array }[];
@@ -115,7 +116,9 @@ export class Framework {
   ): FeasibleResult {
     const filters = this.activeFilters(state);
     const nf = filters.length;
-    const feasible: NodeInfo[] = [];
+    // Sized once (grown by push, its copies were a sixth of what the scheduler allocated).
+    const feasible: NodeInfo[] = new Array(Math.min(wanted, nodes.length));
+    let found = 0;
     const rejected: RejectionGroup[] = [];
     // Per filter: its groups by Status (the last one used is checked first: runs of full nodes).
     const groups: (Map<Status, RejectionGroup> | undefined)[] = new Array(nf);
@@ -123,7 +126,7 @@ export class Framework {
     const n = nodes.length;
     let evaluated = 0;
     let i = start;
-    for (; evaluated < n && feasible.length < wanted; evaluated++) {
+    for (; evaluated < n && found < wanted; evaluated++) {
       const node = nodes[i]!;
       if (++i === n) i = 0;
       let f = 0;
@@ -133,7 +136,7 @@ export class Framework {
         if (s !== Status.success && !s.isSuccess()) break;
       }
       if (f === nf) {
-        feasible.push(node);
+        feasible[found++] = node;
         continue;
       }
       let g = last !== undefined && last.status === s && last.plugin === filters[f]!.name ? last : undefined;
@@ -154,6 +157,7 @@ export class Framework {
       g.count++;
       if (g.nodes.length < MAX_NODES_NAMED) g.nodes.push(node.name);
     }
+    feasible.length = found;
     return { feasible, rejected, evaluated };
   }
 
@@ -173,11 +177,12 @@ export class Framework {
       if (s.code === "Skip") state.skipScore.add(p.name);
       else if (!s.isSuccess()) return { status: s };
     }
-    const totals = new Float64Array(nodes.length);
+    const totals = this.scratchScores(0, nodes.length);
     const byPlugin: ScoreResult["byPlugin"] = [];
+    let used = 1;
     for (const { plugin, weight } of this.plugins.score) {
       if (weight === 0 || state.skipScore.has(plugin.name)) continue;
-      const scores = new Float64Array(nodes.length);
+      const scores = this.scratchScores(used++, nodes.length);
       for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i]!);
       if (isNormalizeScore(plugin)) (plugin as NormalizeScorePlugin).normalizeScore(state, pod, scores);
       for (let i = 0; i < scores.length; i++) {
@@ -195,6 +200,22 @@ export class Framework {
       byPlugin.push({ name: plugin.name, scores });
     }
     return { status: Status.success, result: { totals, byPlugin } };
+  }
+
+  /**
+   * Score arrays, one per slot, reused from one attempt to the next: fresh ones of a few hundred
+   * entries for every decision were a third of all the scheduler allocated. So a ScoreResult holds
+   * only until this framework scores again (the decision log copies what it keeps at once).
+   */
+  private readonly scratch: Float64Array[] = [];
+
+  private scratchScores(slot: number, n: number): Float64Array {
+    let buf = this.scratch[slot];
+    if (!buf || buf.length < n) {
+      buf = new Float64Array(Math.max(n, 2 * (buf?.length ?? 0)));
+      this.scratch[slot] = buf;
+    }
+    return buf.subarray(0, n).fill(0);
   }
 }
 
