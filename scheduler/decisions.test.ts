@@ -91,3 +91,17 @@ test("the log keeps the newest pods only, newest first", () => {
     ["default/c", "default/b"],
   );
 });
+
+test("a kept decision does not change when the next attempts reuse the framework's score arrays", () => {
+  const log = new DecisionLog();
+  log.record(recordOf(schedulePod(fwk, makePod("p", { cpu: "2" }), cluster().nodeList(), opts), who()));
+  const before = JSON.stringify(log.get("default/p"));
+  // The same nodes for a bigger pod (the same arrays, every entry overwritten with other scores),
+  // then more nodes (the arrays grow).
+  const other = schedulePod(fwk, makePod("q", { cpu: "3" }), cluster().nodeList(), opts);
+  assert.equal(other.feasible.length, 14);
+  const bigger = cluster();
+  for (let i = 0; i < 30; i++) bigger.addNode(makeNode(`extra${i}`, { cpu: "32" }));
+  schedulePod(fwk, makePod("r", { cpu: "1" }), bigger.nodeList(), opts);
+  assert.equal(JSON.stringify(log.get("default/p")), before);
+});

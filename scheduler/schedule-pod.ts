@@ -1,6 +1,8 @@
 // The scheduling algorithm for one pod (the kube-scheduler's schedulePod): PreFilter, Filter over
 // the nodes, Score the feasible ones, pick the best (ties broken at random). It decides and
-// returns plain data; it changes nothing. schedule-one.ts carries the decision out.
+// returns plain data; it changes nothing in the cluster or the cache. Its scores live in the
+// framework's reused arrays: read them before the next attempt. schedule-one.ts carries the
+// decision out.
 
 import type { Pod } from "../api/index.js";
 import { CycleState } from "./framework/cycle-state.js";
@@ -34,6 +36,7 @@ export interface ScheduleResult {
   feasible: NodeInfo[];
   /** Rejected nodes grouped by plugin and Status. */
   rejected: RejectionGroup[];
+  /** Valid until the same framework scores again (its arrays are reused): copy what you keep. */
   scores?: ScoreResult;
 }
 
