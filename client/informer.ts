@@ -65,7 +65,7 @@ export interface InformerOptions<T extends KubeObject> {
   indexers?: Indexers<T>;
   /** 0 or omitted: no resync. */
   resyncPeriodMs?: number;
-  /** Page size of the list; 500 like client-go. */
+  /** Page size of a list the server pages (a relist from etcd); 500 like client-go. */
   pageSize?: number;
   /** Retry backoff after failures; client-go's reflector uses 800 ms doubling to 30 s with full jitter. */
   backoff?: Partial<BackoffOptions>;
@@ -130,7 +130,11 @@ export class Informer<T extends KubeObject> {
     this.loop ??= this.run();
   }
 
-  /** True once the first list has been put into the cache. */
+  /**
+   * True once the first list has been put into the cache. That list may come from the API server's
+   * watch cache (resourceVersion 0), a moment behind etcd: a write made just before start() can
+   * arrive after sync, as a watch event. Code that acts on an object's absence checks with a GET.
+   */
   hasSynced(): boolean {
     return this.synced;
   }

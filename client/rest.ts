@@ -189,11 +189,7 @@ export class RestClient {
     obj: T,
     opts: ObjectOptions & { name?: string } = {},
   ): Promise<T> {
-    return this.request<T>("POST", this.createPath(r, obj, opts), {
-      body: obj,
-      query: writeQuery(opts),
-      signal: opts.signal,
-    });
+    return this.post<T>(r, obj, opts, true);
   }
 
   /**
@@ -205,20 +201,21 @@ export class RestClient {
     obj: KubeObject,
     opts: ObjectOptions & { name?: string } = {},
   ): Promise<void> {
-    await this.request("POST", this.createPath(r, obj, opts), {
-      body: obj,
-      query: writeQuery(opts),
-      signal: opts.signal,
-      decode: false,
-    });
+    await this.post(r, obj, opts, false);
   }
 
-  private createPath(r: ResourceRef, obj: KubeObject, opts: ObjectOptions & { name?: string }): string {
+  private post<T>(
+    r: ResourceRef,
+    obj: KubeObject,
+    opts: ObjectOptions & { name?: string },
+    decode: boolean,
+  ): Promise<T> {
     const namespace = opts.namespace ?? obj.metadata?.namespace;
     // Creating through a subresource (pods/binding, pods/eviction) posts to the parent's name.
-    return opts.subresource
+    const path = opts.subresource
       ? this.objectPath(r, opts.name ?? obj.metadata?.name ?? "", namespace, opts.subresource)
       : this.collectionPath(r, namespace);
+    return this.request<T>("POST", path, { body: obj, query: writeQuery(opts), signal: opts.signal, decode });
   }
 
   /** PUT: a compare-and-swap on metadata.resourceVersion when it is set (stale → 409 Conflict). */
