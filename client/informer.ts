@@ -91,7 +91,6 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private syncWaiters: ((ok: boolean) => void)[] = [];
   private rv = "";
-  private listedOnce = false;
   private cancelResync: (() => void) | undefined;
 
   constructor(private readonly opts: InformerOptions<T>) {
@@ -182,7 +181,7 @@ export class Informer<T extends KubeObject> {
     // (after 410 Gone) asks etcd for the newest state, paged.
     const first = await this.lw.list({
       limit: pageSize,
-      resourceVersion: this.listedOnce ? undefined : "0",
+      resourceVersion: this.synced ? undefined : "0",
       signal,
     });
     const items = [...(first.items ?? [])];
@@ -193,7 +192,6 @@ export class Informer<T extends KubeObject> {
       next = page.metadata?.continue;
     }
     if (signal.aborted) return;
-    this.listedOnce = true;
     this.replace(items);
     this.rv = first.metadata?.resourceVersion ?? "";
     if (!this.synced) {
