@@ -85,10 +85,9 @@ class Pipeline {
     this.socket = connect({ host, port, noDelay: true });
     this.socket.on("data", (d: Buffer) => this.onData(d));
     this.socket.on("error", (err) => this.failAll(err));
-    this.socket.on("end", () => this.failAll(new Error("connection closed before the answer was complete")));
-    this.socket.on("close", () =>
-      this.failAll(new Error("connection closed before the answer was complete")),
-    );
+    const closed = () => this.failAll(new Error("connection closed before the answer was complete"));
+    this.socket.on("end", closed);
+    this.socket.on("close", closed);
   }
 
   get depth(): number {
@@ -108,15 +107,18 @@ class Pipeline {
 
   exchange(wire: string, head: boolean, timeoutMs?: number, signal?: AbortSignal): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
+      /** This request is over either way: its deadline and abort no longer concern the connection. */
+      const settled = () => {
+        clearTimeout(w.timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
       const w: Waiting = {
         reject: (err) => {
-          clearTimeout(w.timer);
-          signal?.removeEventListener("abort", onAbort);
+          settled();
           reject(err);
         },
         parser: new ResponseParser(head, (answer, reusable) => {
-          clearTimeout(w.timer);
-          signal?.removeEventListener("abort", onAbort);
+          settled();
           this.waiting.shift();
           if (this.waiting.length === 0) {
             // Idle connections do not hold the process open.
