@@ -21,6 +21,14 @@ function withLog(fn: (path: string, f: LogFollower) => void): void {
   }
 }
 
+/** "1" read, then the log renamed to .094900 and "2" written to it (the runtime not reopened yet). */
+function readThenRotate(path: string, f: LogFollower): void {
+  writeFileSync(path, line("1"));
+  assert.deepEqual(texts(f), ["1"]);
+  renameSync(path, `${path}.20261126-094900`);
+  appendFileSync(`${path}.20261126-094900`, line("2"));
+}
+
 /** "1" read, then two rotations before the next read: "2" in .094901, "3" current. */
 function readThenRotateTwice(path: string, f: LogFollower): void {
   writeFileSync(path, line("1"));
@@ -45,11 +53,8 @@ describe("LogFollower", () => {
 
   it("follows across a rotation: the renamed file to its end, then the new file from its start", () =>
     withLog((path, f) => {
-      writeFileSync(path, line("1"));
-      assert.deepEqual(texts(f), ["1"]);
-      renameSync(path, `${path}.20261126-094900`);
-      // Written after the rename, before the runtime reopened the path: still the old file.
-      appendFileSync(`${path}.20261126-094900`, line("2"));
+      // "2" is written after the rename, before the runtime reopened the path: still the old file.
+      readThenRotate(path, f);
       assert.deepEqual(texts(f), ["2"]);
       assert.deepEqual(texts(f), [], "the path names no file yet");
       writeFileSync(path, line("3") + line("4"));
@@ -67,10 +72,7 @@ describe("LogFollower", () => {
 
   it("lines left in the renamed file and a reopened log: one read returns both, in order", () =>
     withLog((path, f) => {
-      writeFileSync(path, line("1"));
-      assert.deepEqual(texts(f), ["1"]);
-      renameSync(path, `${path}.20261126-094900`);
-      appendFileSync(`${path}.20261126-094900`, line("2"));
+      readThenRotate(path, f);
       writeFileSync(path, line("3"));
       // A follower's last read (the container has just stopped) must not leave "3" behind.
       assert.deepEqual(texts(f), ["2", "3"]);
