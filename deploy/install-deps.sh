@@ -37,9 +37,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# The system's package lists, fetched once for both steps below.
+apt-get update -qq
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} ..."
-  apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
@@ -71,7 +72,6 @@ SOURCES
 }
 if ! etcd_recent; then
   echo "installing etcd 3.5 (Debian trixie's etcd-server) ..."
-  apt-get update -qq
   if ! install_etcd || ! etcd_recent; then
     # k8ts works on 3.4 too, more slowly (`k8ts up` says so): better that than no cluster.
     command -v etcd >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
