@@ -2,8 +2,8 @@
 // whole buffer of uncommitted writes on every transaction, and every write the API server makes is
 // a transaction (a compare on the key's revision), so on 3.4 each write cost etcd about 7 times a
 // plain put and 2-5 times what 3.5 needs for it: a scheduler binding pods spent over half of etcd's
-// CPU in that copy. Kubernetes 1.32
-// runs etcd 3.5; so does k8ts. Older versions still work, slower: a warning, not a refusal.
+// CPU in that copy. Kubernetes 1.32 runs etcd 3.5; so does k8ts. Older versions still work,
+// slower: a warning, not a refusal.
 
 import { spawnSync } from "node:child_process";
 
