@@ -148,6 +148,12 @@ export interface WatchEvent<T = KubeObject> {
   object: T;
 }
 
+/**
+ * Annotation of the BOOKMARK that ends a watch's initial events (sendInitialEvents=true): the
+ * state has been sent whole, and the bookmark's resourceVersion is the one it reflects.
+ */
+export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
+
 export interface LabelSelectorRequirement {
   key: string;
   operator: "In" | "NotIn" | "Exists" | "DoesNotExist";

@@ -58,7 +58,11 @@ export function requireResourceVersion(
 }
 
 /** 422 Invalid: kubectl builds its message from details.kind/name and the causes, so always send both. */
-export function invalid(r: ResourceType, name: string, causes: StatusCause[]): ApiError {
+export function invalid(
+  r: Pick<ResourceType, "kind" | "group">,
+  name: string,
+  causes: StatusCause[],
+): ApiError {
   const text = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? ""))).join(", ");
   const what = r.group ? `${r.kind}.${r.group}` : r.kind;
   return new ApiError(422, "Invalid", `${what} "${name}" is invalid: ${text}`, {

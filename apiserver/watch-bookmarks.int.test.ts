@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startEtcd, type TestEtcd, waitFor } from "../testing/index.js";
+import { openWatchEvents, startEtcd, type TestEtcd, type WatchEvents, waitFor } from "../testing/index.js";
 import { type ApiServer, startApiServer } from "./index.js";
 
 let etcd: TestEtcd;
@@ -19,33 +19,7 @@ after(async () => {
   await etcd?.stop();
 });
 
-interface Stream {
-  events: any[];
-  close(): void;
-}
-
-async function watch(path: string): Promise<Stream> {
-  const ac = new AbortController();
-  const res = await fetch(api.url + path, { signal: ac.signal });
-  assert.equal(res.status, 200);
-  const events: any[] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = "";
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-          events.push(JSON.parse(buf.slice(0, i)));
-          buf = buf.slice(i + 1);
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: () => ac.abort() };
-}
+const watch = (path: string): Promise<WatchEvents> => openWatchEvents(api.url + path);
 
 async function create(name: string, labels: Record<string, string> = {}): Promise<number> {
   const res = await fetch(`${api.url}/api/v1/namespaces/default/configmaps`, {

@@ -4,14 +4,15 @@
 // watcher that starts at resourceVersion N is replayed every event after N from the window and
 // then follows live events; when N is older than the window it gets 410 Expired and must relist
 // (as Kubernetes' watch cache answers "too old resource version"). A watcher without a
-// resourceVersion first gets a synthetic ADDED for every current object. Filters (namespace,
+// resourceVersion first gets a synthetic ADDED for every current object; so does one that asks
+// for them (sendInitialEvents), handed the objects to send at its own pace. Filters (namespace,
 // label and field selectors) are applied per watcher; an object that stops matching is sent as
 // DELETED and one that starts matching as ADDED, as Kubernetes does.
 
 import type { KubeObject, WatchEvent } from "../api/meta.js";
 import type { ResourceType } from "../api/resources.js";
 import { ApiError } from "./errors.js";
-import type { EtcdStorage } from "./storage/etcd.js";
+import type { EtcdStorage, StorageWatch } from "./storage/etcd.js";
 
 export interface CacheWatcher {
   matches(obj: KubeObject): boolean;
@@ -28,6 +29,16 @@ interface CachedEvent {
 }
 
 const DEFAULT_CAPACITY = 20_000;
+/** How long a request for a version the cache has not reached waits (kube-apiserver: 3 s). */
+const FRESH_TIMEOUT_MS = 3000;
+const PROGRESS_RETRY_MS = 100;
+
+/** The state a watcher starts from: objects not sent yet, and the revision they reflect. */
+export interface StartingState {
+  objects: KubeObject[];
+  resourceVersion: number;
+  unsubscribe: () => void;
+}
 
 export class ResourceCache {
   private objects = new Map<string, KubeObject>();
@@ -37,7 +48,8 @@ export class ResourceCache {
   private evictedUpTo = 0;
   private latestRv = 0;
   private watchers = new Set<CacheWatcher>();
-  private cancel: (() => Promise<void>) | undefined;
+  private freshWaiters: { rv: number; resolve: () => void }[] = [];
+  private etcdWatch: StorageWatch | undefined;
   private ready: Promise<void> | undefined;
   private generation = 0;
 
@@ -77,19 +89,83 @@ export class ResourceCache {
     this.head = 0;
     this.evictedUpTo = page.revision;
     this.latestRv = page.revision;
-    this.cancel = await this.storage.watch(this.resource, page.revision + 1, {
+    this.etcdWatch = await this.storage.watch(this.resource, page.revision + 1, {
       put: (obj, created, rv) =>
         gen === this.generation && this.apply(created ? "ADDED" : "MODIFIED", obj, rv),
       delete: (ns, name, rv) => gen === this.generation && this.applyDelete(ns, name, rv),
       broken: (err) => gen === this.generation && this.reset(err),
+      progress: (rv) => gen === this.generation && this.progressed(rv),
     });
+    this.wakeFresh();
+  }
+
+  /**
+   * etcd reports that every change up to `rv` has arrived: the cache reflects `rv` even when none of
+   * them was of this resource, and events still to come are newer (apply skips older ones).
+   */
+  private progressed(rv: number): void {
+    if (rv <= this.latestRv) return;
+    this.latestRv = rv;
+    this.wakeFresh();
+  }
+
+  private wakeFresh(): void {
+    if (this.freshWaiters.length === 0) return;
+    const still = [];
+    for (const w of this.freshWaiters) {
+      if (w.rv <= this.latestRv) w.resolve();
+      else still.push(w);
+    }
+    this.freshWaiters = still;
+  }
+
+  /**
+   * Resolves once the cache reflects revision `rv` (asking etcd for a progress report when no event
+   * brings it there); after `timeoutMs` fails with 504 "Too large resource version", as
+   * kube-apiserver's watch cache does.
+   */
+  async waitFresh(rv: number, timeoutMs = FRESH_TIMEOUT_MS): Promise<void> {
+    await this.start();
+    if (rv <= this.latestRv) return;
+    let timer: NodeJS.Timeout | undefined;
+    const fresh = new Promise<void>((resolve) => this.freshWaiters.push({ rv, resolve }));
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new ApiError(
+            504,
+            "Timeout",
+            `Timeout: Too large resource version: ${rv}, current: ${this.latestRv}`,
+            {
+              causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+              retryAfterSeconds: 1,
+            },
+          ),
+        );
+      }, timeoutMs);
+    });
+    // etcd answers only a watch that has caught up: ask again until it does.
+    this.etcdWatch?.requestProgress();
+    const ask = setInterval(() => this.etcdWatch?.requestProgress(), PROGRESS_RETRY_MS);
+    try {
+      await Promise.race([fresh, late]);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(ask);
+      this.freshWaiters = this.freshWaiters.filter((w) => w.rv > this.latestRv);
+    }
+  }
+
+  /** The newest revision in etcd (any resource): what "the most recent state" must reach. */
+  currentRevision(): Promise<number> {
+    return this.storage.revision();
   }
 
   /** The etcd watch broke beyond resuming: end every watcher (they resume or relist) and resync. */
   private reset(err: Error): void {
     this.onError(err);
-    const old = this.cancel;
-    this.cancel = undefined;
+    const old = this.etcdWatch;
+    this.etcdWatch = undefined;
     this.ready = undefined;
     this.generation++;
     void old?.().catch(() => {});
@@ -120,6 +196,7 @@ export class ResourceCache {
     this.push(ev);
     this.latestRv = rv;
     for (const w of this.watchers) deliver(w, ev);
+    this.wakeFresh();
   }
 
   private push(ev: CachedEvent): void {
@@ -142,21 +219,29 @@ export class ResourceCache {
   }
 
   /**
-   * Adds a watcher. `fromRv` undefined or 0: synthetic ADDED for current objects, then changes.
-   * `fromRv` N: every change after N. Throws 410 Expired when N is older than the window.
+   * Adds a watcher that gets every change after revision `fromRv` (> 0). Throws 410 Expired when
+   * `fromRv` is older than the window. To start from the current state: subscribeFromState.
    */
-  async subscribe(w: CacheWatcher, fromRv: number | undefined): Promise<() => void> {
+  async subscribe(w: CacheWatcher, fromRv: number): Promise<() => void> {
     await this.start();
-    if (fromRv === undefined || fromRv === 0) {
-      for (const obj of this.objects.values()) if (w.matches(obj)) w.send({ type: "ADDED", object: obj });
-    } else {
-      if (fromRv < this.evictedUpTo) {
-        throw new ApiError(410, "Expired", `too old resource version: ${fromRv} (${this.evictedUpTo})`);
-      }
-      for (const ev of this.eventsAfter(fromRv)) deliver(w, ev);
+    if (fromRv < this.evictedUpTo) {
+      throw new ApiError(410, "Expired", `too old resource version: ${fromRv} (${this.evictedUpTo})`);
     }
+    for (const ev of this.eventsAfter(fromRv)) deliver(w, ev);
     this.watchers.add(w);
     return () => this.watchers.delete(w);
+  }
+
+  /**
+   * Adds a watcher that starts from the current state, once the cache reflects at least
+   * `notOlderThan`: the objects are returned (unfiltered, unsent) with the revision they reflect,
+   * and every change after it goes to `w`. The caller sends the objects before those changes.
+   */
+  async subscribeFromState(w: CacheWatcher, notOlderThan = 0): Promise<StartingState> {
+    await this.waitFresh(notOlderThan);
+    const objects = [...this.objects.values()];
+    this.watchers.add(w);
+    return { objects, resourceVersion: this.latestRv, unsubscribe: () => this.watchers.delete(w) };
   }
 
   /** Every cached object that passes `filter`, in key order, and the revision the cache is at. */
@@ -181,8 +266,8 @@ export class ResourceCache {
 
   async stop(): Promise<void> {
     this.generation++;
-    const c = this.cancel;
-    this.cancel = undefined;
+    const c = this.etcdWatch;
+    this.etcdWatch = undefined;
     for (const w of this.watchers) w.end();
     this.watchers.clear();
     await c?.().catch(() => {});

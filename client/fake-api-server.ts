@@ -1,11 +1,12 @@
 // Test support (not exported from client/index.ts): a small in-memory HTTP server that speaks the
 // Kubernetes wire protocol for one namespaced core resource — paged lists, watches that replay from
-// a resourceVersion and answer 410 once history is compacted, bookmarks — with switches a test needs
+// a resourceVersion and answer 410 once history is compacted, bookmarks, watches that send the state
+// first (sendInitialEvents, ended by the initial-events-end bookmark) — with switches a test needs
 // to play the API server's bad days: end every open watch, compact history, go down and come back.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { KubeObject, Status } from "../api/index.js";
+import { INITIAL_EVENTS_END_ANNOTATION, type KubeObject, type Status } from "../api/index.js";
 
 interface LoggedEvent {
   rv: number;
@@ -24,6 +25,8 @@ export class FakeApiServer {
   readonly requests: FakeRequest[] = [];
   /** How a watch from a compacted version is refused: an ERROR event (as kube-apiserver) or HTTP 410. */
   goneAs: "event" | "http" = "event";
+  /** false: sendInitialEvents is refused with 422, as by kube-apiserver without the WatchList feature. */
+  streamsLists = true;
   private readonly objects = new Map<string, KubeObject>();
   private readonly log: LoggedEvent[] = [];
   private rv = 100;
@@ -163,7 +166,17 @@ export class FakeApiServer {
   }
 
   private watch(res: ServerResponse, ns: string | undefined, q: URLSearchParams): void {
-    const from = Number(q.get("resourceVersion") || 0);
+    const withState = q.get("sendInitialEvents") === "true";
+    if (withState && !this.streamsLists) {
+      this.fail(
+        res,
+        422,
+        "Invalid",
+        "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+      );
+      return;
+    }
+    const from = withState ? 0 : Number(q.get("resourceVersion") || 0);
     if (from > 0 && from < this.compactedRv) {
       const status = this.status(410, "Expired", `too old resource version: ${from} (${this.compactedRv})`);
       if (this.goneAs === "http") {
@@ -182,6 +195,15 @@ export class FakeApiServer {
         : [...this.objects.values()].map((object) => ({ type: "ADDED", object }));
     for (const ev of replay) {
       if (!ns || ns === ev.object.metadata.namespace) res.write(`${JSON.stringify(ev)}\n`);
+    }
+    if (withState && q.get("allowWatchBookmarks") === "true") {
+      const metadata = {
+        resourceVersion: String(this.rv),
+        annotations: { [INITIAL_EVENTS_END_ANNOTATION]: "true" },
+      };
+      res.write(
+        `${JSON.stringify({ type: "BOOKMARK", object: { kind: "Pod", apiVersion: "v1", metadata } })}\n`,
+      );
     }
     const w = { res, ns };
     this.watchers.add(w);

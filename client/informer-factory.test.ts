@@ -35,7 +35,9 @@ test("controllers asking for the same resource and scope share one informer and 
     await waitFor(() => fake.openWatches() === 2, { what: "two watches (one per scope)" });
     const late = factory.informerFor<KubeObject>(PODS, { labelSelector: "app=x" });
     await waitFor(() => late.hasSynced(), { what: "an informer made after start starts at once" });
-    assert.equal(fake.listRequests().length, 3);
+    // One state per informer, each streamed by its first watch (no LIST).
+    assert.equal(fake.watchRequests().filter((r) => r.query.get("sendInitialEvents") === "true").length, 3);
+    assert.equal(fake.listRequests().length, 0);
   } finally {
     await factory.stop();
     await fake.stop();

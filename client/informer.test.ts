@@ -22,16 +22,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: { namespace?: string; pageSize?: number; resyncPeriodMs?: number } = {}) {
+async function setup(
+  opts: { namespace?: string; pageSize?: number; resyncPeriodMs?: number; streamLists?: boolean } = {},
+) {
   const fake = await new FakeApiServer().start();
   const clock = new FakeClock();
   const errors: unknown[] = [];
   const events: string[] = [];
   const informer = new Informer<KubeObject>({
     name: "pods",
-    listerWatcher: listerWatcherFor(new RestClient({ server: fake.url }), PODS, {
-      namespace: opts.namespace,
-    }),
+    // Lists by LIST unless the test is about lists streamed by the watch.
+    listerWatcher: {
+      ...listerWatcherFor(new RestClient({ server: fake.url }), PODS, { namespace: opts.namespace }),
+      streamsLists: opts.streamLists ?? false,
+    },
     pageSize: opts.pageSize,
     resyncPeriodMs: opts.resyncPeriodMs,
     indexers: { node: (p) => [String((p.spec as { nodeName?: string }).nodeName ?? "")] },
@@ -148,9 +152,15 @@ test("when the watch stream ends, the informer resumes from the last version wit
   assert.deepEqual(events, ["add mine/a", "add mine/b"], "nothing missed, nothing repeated");
 });
 
-for (const goneAs of ["event", "http"] as const) {
-  test(`API server down, history compacted meanwhile: backs off, then relists on 410 (${goneAs}) and delivers the differences`, async () => {
-    const { fake, clock, informer, events, errors, seen } = await setup();
+for (const [goneAs, streamLists] of [
+  ["event", false],
+  ["http", false],
+  ["event", true],
+  ["http", true],
+] as const) {
+  const how = `${goneAs}${streamLists ? ", lists streamed" : ""}`;
+  test(`API server down, history compacted meanwhile: backs off, then relists on 410 (${how}) and delivers the differences`, async () => {
+    const { fake, clock, informer, events, errors, seen } = await setup({ streamLists });
     fake.goneAs = goneAs;
     for (const n of ["a", "b", "c"]) fake.upsert(pod("default", n));
     informer.start();
@@ -178,16 +188,87 @@ for (const goneAs of ["event", "http"] as const) {
       "update default/b changed",
     ]);
     assert.deepEqual(informer.store.keys().sort(), ["default/b", "default/c", "default/d"]);
-    assert.deepEqual(
-      fake.listRequests().map((r) => r.query.get("resourceVersion")),
-      ["0", null],
-      "the relist after 410 asks for the newest state, not any cached one",
-    );
+    if (streamLists) {
+      // The relist gathered the streamed state before replacing: the differences above.
+      const asked = fake
+        .watchRequests()
+        .map((r) => [r.query.get("sendInitialEvents"), r.query.get("resourceVersion")]);
+      assert.deepEqual(
+        [asked[0], asked.at(-1)],
+        [
+          ["true", null],
+          ["true", null],
+        ],
+        "the newest state, streamed",
+      );
+      assert.equal(fake.listRequests().length, 0);
+    } else {
+      assert.deepEqual(
+        fake.listRequests().map((r) => r.query.get("resourceVersion")),
+        ["0", null],
+        "the relist after 410 asks for the newest state, not any cached one",
+      );
+    }
     await waitFor(() => fake.openWatches() === 1, { what: "watch again" });
     fake.upsert(pod("default", "e"));
     await seen("add default/e");
   });
 }
+
+test("a streamed list: the first watch sends the state, handlers get it before sync, the end bookmark syncs, and the stream goes on", async () => {
+  const { fake, informer, events, seen } = await setup({ streamLists: true });
+  for (const n of ["a", "b", "c"]) fake.upsert(pod("default", n));
+  const syncedAtAdd: boolean[] = [];
+  informer.addEventHandler({ onAdd: () => syncedAtAdd.push(informer.hasSynced()) });
+  informer.start();
+  assert.equal(await informer.waitForSync(), true);
+  assert.deepEqual(
+    events.sort(),
+    ["a", "b", "c"].map((n) => `add default/${n} (list)`),
+  );
+  assert.deepEqual(syncedAtAdd, [false, false, false], "each object was handed on as it arrived");
+  assert.equal(informer.lastSyncResourceVersion(), fake.resourceVersion, "the end bookmark's version");
+  fake.upsert(pod("default", "d"));
+  await seen("add default/d");
+  assert.equal(fake.listRequests().length, 0, "no LIST");
+  const watches = fake.watchRequests();
+  assert.equal(watches.length, 1, "the changes came on the stream that brought the state");
+  const q = watches[0]!.query;
+  assert.deepEqual(
+    [
+      q.get("sendInitialEvents"),
+      q.get("resourceVersionMatch"),
+      q.get("resourceVersion"),
+      q.get("allowWatchBookmarks"),
+    ],
+    ["true", "NotOlderThan", null, "true"],
+    "the most recent state, ended by a bookmark",
+  );
+});
+
+test("a server that refuses to stream lists (422) is asked with a LIST, without an error", async () => {
+  const { fake, informer, events, errors, seen } = await setup({ streamLists: true });
+  fake.streamsLists = false;
+  fake.upsert(pod("default", "a"));
+  informer.start();
+  assert.equal(await informer.waitForSync(), true);
+  assert.deepEqual(events, ["add default/a (list)"]);
+  await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+  fake.upsert(pod("default", "b"));
+  await seen("add default/b");
+  assert.deepEqual(
+    fake.watchRequests().map((r) => [r.query.get("sendInitialEvents"), r.query.get("resourceVersion")]),
+    [
+      ["true", null],
+      [null, "101"],
+    ],
+  );
+  assert.deepEqual(
+    fake.listRequests().map((r) => r.query.get("resourceVersion")),
+    ["0"],
+  );
+  assert.deepEqual(errors, [], "a refusal is an answer, not a failure");
+});
 
 test("resync re-delivers every cached object as an update, once per period", async () => {
   const { fake, clock, informer, events } = await setup({ resyncPeriodMs: 60_000 });

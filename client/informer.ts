@@ -4,6 +4,11 @@
 // 1. LIST and replace the cache with the result, delivering the differences: adds for new
 //    keys, updates for changed resourceVersions, and deletes (finalStateUnknown) for keys that are
 //    gone — objects deleted while we were not watching.
+//    With a lister-watcher that streams lists (the API server's sendInitialEvents, client-go's
+//    WatchListClient), the list comes as the first events of a watch instead, ended by a bookmark
+//    annotated k8s.io/initial-events-end: the first sync takes each object as it arrives, while
+//    the server is still sending the rest, and a relist gathers them, then replaces. A server that
+//    refuses the option (400, 422) is asked with a LIST from then on.
 // 2. WATCH from the list's resourceVersion. When the stream ends (server timeout, restart) resume
 //    from the last resourceVersion seen, bookmarks included; no relist, no missed or repeated events.
 // 3. On 410 Gone (the version fell out of the server's history), start again at 1.
@@ -14,7 +19,7 @@
 //
 // Handlers run synchronously on the informer's loop, in event order: keep them short (enqueue a key).
 
-import type { KubeList, KubeObject } from "../api/index.js";
+import { INITIAL_EVENTS_END_ANNOTATION, type KubeList, type KubeObject } from "../api/index.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { Indexer, type Indexers, objectKey, type Store } from "./cache.js";
 import { type Clock, realClock, sleep } from "./clock.js";
@@ -33,8 +38,12 @@ export interface ListerWatcher<T extends KubeObject> {
     resourceVersion: string;
     allowWatchBookmarks: boolean;
     timeoutSeconds: number;
+    /** Only asked of a lister-watcher with `streamsLists`. */
+    sendInitialEvents?: boolean;
     signal: AbortSignal;
   }): AsyncIterable<WatchEventOf<T>>;
+  /** The watch can send the current state first (sendInitialEvents): list and watch in one stream. */
+  streamsLists?: boolean;
 }
 
 /** Lists and watches one resource through a RestClient, optionally narrowed by namespace and selectors. */
@@ -46,6 +55,7 @@ export function listerWatcherFor<T extends KubeObject>(
   return {
     list: (opts) => client.list<T>(resource, { ...scope, ...opts }),
     watch: (opts) => client.watch<T>(resource, { ...scope, ...opts }),
+    streamsLists: true,
   };
 }
 
@@ -91,11 +101,14 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private syncWaiters: ((ok: boolean) => void)[] = [];
   private rv = "";
+  /** Lists arrive as a watch's first events; false once the server refused that. */
+  private streamLists: boolean;
   private cancelResync: (() => void) | undefined;
 
   constructor(private readonly opts: InformerOptions<T>) {
     this.name = opts.name ?? "informer";
     this.lw = opts.listerWatcher;
+    this.streamLists = opts.listerWatcher.streamsLists === true;
     this.indexer = new Indexer<T>(opts.indexers);
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
@@ -130,9 +143,10 @@ export class Informer<T extends KubeObject> {
   }
 
   /**
-   * True once the first list has been put into the cache. That list may come from the API server's
-   * watch cache (resourceVersion 0), a moment behind etcd: a write made just before start() can
-   * arrive after sync, as a watch event. Code that acts on an object's absence checks with a GET.
+   * True once the first list has been put into the cache. A streamed list is the most recent state;
+   * a LIST (from a lister-watcher that does not stream) comes from the API server's watch cache
+   * (resourceVersion 0), a moment behind etcd: a write made just before start() can arrive after
+   * sync, as a watch event. Code that acts on an object's absence checks with a GET.
    */
   hasSynced(): boolean {
     return this.synced;
@@ -159,17 +173,22 @@ export class Informer<T extends KubeObject> {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
+    let needList = true;
     while (!signal.aborted) {
-      try {
-        await this.listAndReplace(signal);
-      } catch (err) {
-        if (signal.aborted) return;
-        this.report(err);
-        await sleep(this.clock, this.backoff.next(), signal);
-        continue;
+      if (needList && !this.streamLists) {
+        try {
+          await this.listAndReplace(signal);
+        } catch (err) {
+          if (signal.aborted) return;
+          this.report(err);
+          await sleep(this.clock, this.backoff.next(), signal);
+          continue;
+        }
+        needList = false;
       }
-      if (await this.watchUntilGone(signal)) continue;
-      return;
+      // Streamed, the list is the first watch's business.
+      needList = await this.watchUntilGone(signal, needList);
+      if (!needList) return;
     }
   }
 
@@ -194,15 +213,23 @@ export class Informer<T extends KubeObject> {
     if (signal.aborted) return;
     this.replace(items);
     this.rv = first.metadata?.resourceVersion ?? "";
-    if (!this.synced) {
-      this.synced = true;
-      for (const w of this.syncWaiters.splice(0)) w(true);
-      this.armResync();
-    }
+    this.markSynced();
   }
 
-  /** Watches and resumes until a 410 (returns true: relist) or stop (returns false). */
-  private async watchUntilGone(signal: AbortSignal): Promise<boolean> {
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w(true);
+    this.armResync();
+  }
+
+  /**
+   * Watches and resumes until a 410 (returns true: relist) or stop (returns false). `withState`:
+   * the cache needs the current state, which each attempt asks the watch to send first until one
+   * has delivered it whole; if the server refuses to, returns true with streamLists off.
+   */
+  private async watchUntilGone(signal: AbortSignal, withState: boolean): Promise<boolean> {
+    let needState = withState;
     while (!signal.aborted) {
       const started = this.clock.now();
       let delivered = 0;
@@ -212,16 +239,37 @@ export class Informer<T extends KubeObject> {
         // been silent for 300 s, and a quiet resource without bookmarks would look like a failure.
         const timeoutSeconds = Math.floor(150 + 135 * this.random());
         const events = this.lw.watch({
-          resourceVersion: this.rv,
+          // The state asked for is the most recent (a consistent read, served from the cache).
+          resourceVersion: needState ? "" : this.rv,
           allowWatchBookmarks: true,
           timeoutSeconds,
+          ...(needState ? { sendInitialEvents: true } : {}),
           signal,
         });
+        // The first sync takes objects as they come; a cache that has some gathers, then replaces.
+        const gathered: T[] | undefined = needState && this.indexer.size > 0 ? [] : undefined;
         for await (const ev of events) {
           if (ev.type === "ERROR") throw new ApiError(ev.object);
-          this.apply(ev);
           delivered++;
           this.backoff.reset();
+          if (!needState) {
+            this.apply(ev);
+            continue;
+          }
+          if (ev.type === "ADDED") {
+            if (gathered) gathered.push(ev.object);
+            else this.upsertListed(ev.object);
+          } else if (
+            ev.type === "BOOKMARK" &&
+            ev.object.metadata?.annotations?.[INITIAL_EVENTS_END_ANNOTATION] === "true"
+          ) {
+            if (gathered) this.replace(gathered);
+            this.rv = ev.object.metadata.resourceVersion ?? "";
+            needState = false;
+            this.markSynced();
+          } else if (ev.type !== "BOOKMARK") {
+            throw new Error(`${this.name}: a ${ev.type} event before the initial events ended`);
+          }
         }
         if (signal.aborted) return false;
         if (delivered === 0 && this.clock.now() - started < SHORT_WATCH_MS) {
@@ -230,6 +278,11 @@ export class Informer<T extends KubeObject> {
       } catch (err) {
         if (signal.aborted) return false;
         if (isGone(err)) return true;
+        if (needState && err instanceof ApiError && (err.code === 400 || err.code === 422)) {
+          // This server does not stream lists (kube-apiserver without WatchList): LIST from now on.
+          this.streamLists = false;
+          return true;
+        }
         this.report(err);
         await sleep(this.clock, this.backoff.next(), signal);
       }
@@ -260,18 +313,22 @@ export class Informer<T extends KubeObject> {
   private replace(items: T[]): void {
     const seen = new Set<string>();
     for (const obj of items) {
-      const key = objectKey(obj);
-      seen.add(key);
-      const old = this.indexer.upsert(obj);
-      if (!old) this.emit((h) => h.onAdd?.(obj, true));
-      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
-        this.emit((h) => h.onUpdate?.(old, obj));
-      }
+      seen.add(objectKey(obj));
+      this.upsertListed(obj);
     }
     for (const key of this.indexer.keys()) {
       if (seen.has(key)) continue;
       const old = this.indexer.delete(key)!;
       this.emit((h) => h.onDelete?.(old, true));
+    }
+  }
+
+  /** One object of a list into the cache: an add if new, an update if its version moved. */
+  private upsertListed(obj: T): void {
+    const old = this.indexer.upsert(obj);
+    if (!old) this.emit((h) => h.onAdd?.(obj, true));
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+      this.emit((h) => h.onUpdate?.(old, obj));
     }
   }
 

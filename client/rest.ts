@@ -71,6 +71,12 @@ export interface WatchOptions extends SelectorOptions {
   allowWatchBookmarks?: boolean;
   /** The server ends the stream after this long; the caller resumes from the last version seen. */
   timeoutSeconds?: number;
+  /**
+   * true: the current state first, as ADDED events (no newer than resourceVersion: "" the most
+   * recent, "0" any), ended by a bookmark annotated k8s.io/initial-events-end (with
+   * allowWatchBookmarks): a list and a watch in one stream. Sent with resourceVersionMatch=NotOlderThan.
+   */
+  sendInitialEvents?: boolean;
 }
 
 export type PatchType = "merge" | "strategic" | "json" | "apply";
@@ -286,6 +292,8 @@ export class RestClient {
       resourceVersion: opts.resourceVersion,
       allowWatchBookmarks: opts.allowWatchBookmarks || undefined,
       timeoutSeconds: opts.timeoutSeconds,
+      sendInitialEvents: opts.sendInitialEvents,
+      resourceVersionMatch: opts.sendInitialEvents === undefined ? undefined : "NotOlderThan",
     };
     const own = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, own.signal]) : own.signal;

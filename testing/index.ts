@@ -21,3 +21,4 @@ export { startRuntimeShim, type TestRuntimeShim } from "./runtime-shim.js";
 export { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export { runOnTerminal, type TerminalProgram, type TypedSession, waitForTerminalSize } from "./terminal.js";
 export { type WaitOptions, waitFor } from "./wait.js";
+export { openWatchEvents, type WatchEvents } from "./watch-events.js";

@@ -15,6 +15,7 @@ import type { DeleteOptions, KubeObject, LabelSelector, Status } from "../../api
 import { checkObject, decodeObject, fieldValidationMode, mediaType, parseDocument } from "../body.js";
 import { ApiError, badRequest, methodNotAllowed, requireResourceVersion } from "../errors.js";
 import { filterFor } from "../filter.js";
+import { parseSendInitialEvents } from "../list-options.js";
 import type { Registry } from "../registry.js";
 import type { RequestInfo } from "../request-info.js";
 import { responseFormat, sendJson, sendList, sendObject } from "../respond.js";
@@ -88,6 +89,7 @@ async function handleMain(ctx: ResourceContext): Promise<void> {
       return sendObject(res, 200, r, obj, fmt);
     }
     case "list": {
+      parseSendInitialEvents(q, false);
       if (q.get("resourceVersion") === "0" && !q.get("continue")) {
         // "Any freshness will do": served from the watch cache without touching etcd, whole (a
         // limit is ignored, as kube-apiserver does for cache reads), once the cache has its list.

@@ -3,6 +3,12 @@
 // only in the first event, as kube-apiserver sends them). timeoutSeconds ends the stream; a
 // client that goes away is unsubscribed at once.
 //
+// Where it starts: after resourceVersion N (410 Expired when N has left the cache's window), or,
+// without one (or with "0"), from the current state: an ADDED per object, written as the socket
+// takes them, before any change. sendInitialEvents=true asks for that state explicitly (list-options.ts),
+// ended by a BOOKMARK annotated k8s.io/initial-events-end when bookmarks are allowed: an informer
+// lists and watches in one stream, and starts on the first objects while the rest are on their way.
+//
 // allowWatchBookmarks=true: every `bookmarkIntervalMs` (a minute by default, as kube-apiserver's
 // watch cache) a BOOKMARK event carries the cache's current resourceVersion, when it moved past
 // what the watcher last heard. Every change up to that version that matches the watch has been
@@ -10,13 +16,14 @@
 // a long time resumes from a recent version instead of one the window has dropped (410 Expired).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { KubeObject, WatchEvent } from "../../api/meta.js";
+import { INITIAL_EVENTS_END_ANNOTATION, type KubeObject, type WatchEvent } from "../../api/meta.js";
 import { apiVersionOf, type ResourceType } from "../../api/resources.js";
 import { ApiError, badRequest, statusFor } from "../errors.js";
 import { filterFor } from "../filter.js";
+import { parseSendInitialEvents } from "../list-options.js";
 import { responseFormat } from "../respond.js";
 import { toTable } from "../table/index.js";
-import type { WatchCache } from "../watch-cache.js";
+import type { CacheWatcher, StartingState, WatchCache } from "../watch-cache.js";
 
 export interface WatchMetrics {
   opened(r: ResourceType): void;
@@ -24,6 +31,8 @@ export interface WatchMetrics {
 }
 
 const DEFAULT_BOOKMARK_INTERVAL_MS = 60_000;
+/** The starting state goes out in writes of about this many characters. */
+const STATE_CHUNK = 64 * 1024;
 
 /**
  * Each object's JSON, made once for every watcher it goes to in this turn of the event loop (as
@@ -63,6 +72,7 @@ export async function serveWatch(
   fixedName?: string,
   bookmarkIntervalMs = DEFAULT_BOOKMARK_INTERVAL_MS,
 ): Promise<void> {
+  const initial = parseSendInitialEvents(q, true);
   const filter = filterFor(r, namespace, q);
   const matches = (o: KubeObject) =>
     (fixedName === undefined || o.metadata.name === fixedName) && (filter ? filter(o) : true);
@@ -129,14 +139,57 @@ export async function serveWatch(
     }
   };
 
+  /** Writes the starting state's matching objects as ADDED events, as fast as the client reads. */
+  const sendState = async (state: StartingState, endBookmark: boolean) => {
+    let chunk = "";
+    for (const o of state.objects) {
+      if (closed) return;
+      if (!matches(o)) continue;
+      chunk += encode({ type: "ADDED", object: o });
+      if (chunk.length < STATE_CHUNK) continue;
+      const more = res.write(chunk);
+      chunk = "";
+      if (!more) await drained(res);
+    }
+    if (endBookmark) {
+      chunk += encode({
+        type: "BOOKMARK",
+        object: {
+          kind: r.kind,
+          apiVersion: apiVersionOf(r),
+          metadata: {
+            resourceVersion: String(state.resourceVersion),
+            annotations: { [INITIAL_EVENTS_END_ANNOTATION]: "true" },
+          },
+        },
+      });
+    }
+    if (chunk && !closed) res.write(chunk);
+  };
+  const wantsBookmarks = q.get("allowWatchBookmarks") === "true" || q.get("allowWatchBookmarks") === "1";
+  const resourceCache = cache.for(r);
   metrics.opened(r);
   // "close" fires when the client goes away as well as when we end the stream.
   res.on("close", finish);
 
+  const watcher: CacheWatcher = { matches, send: (ev) => write(encode(ev)), end: finish };
+  let starting: StartingState | undefined;
   try {
-    unsubscribe = await cache
-      .for(r)
-      .subscribe({ matches, send: (ev) => write(encode(ev)), end: finish }, fromRv);
+    if (initial === true || (initial === undefined && !fromRv)) {
+      // The state first: the newest when sendInitialEvents asks without a version, else any at
+      // least as new as the one given (a plain watch without one takes the cache's).
+      const notOlderThan =
+        initial && rvParam !== "0" && !fromRv ? await resourceCache.currentRevision() : (fromRv ?? 0);
+      starting = await resourceCache.subscribeFromState(watcher, notOlderThan);
+      unsubscribe = starting.unsubscribe;
+    } else if (fromRv) {
+      unsubscribe = await resourceCache.subscribe(watcher, fromRv);
+    } else {
+      // sendInitialEvents=false without a version: changes from now on ("0": from the cache's now).
+      const now = rvParam === "0" ? 0 : await resourceCache.currentRevision();
+      await resourceCache.waitFresh(now);
+      unsubscribe = await resourceCache.subscribe(watcher, Math.max(now, resourceCache.resourceVersion));
+    }
   } catch (err) {
     if (err instanceof ApiError && err.code === 410) {
       // A too-old resourceVersion is reported inside the stream, as kube-apiserver does.
@@ -158,14 +211,17 @@ export async function serveWatch(
     "Transfer-Encoding": "chunked",
   });
   res.flushHeaders();
+  if (starting) {
+    // Changes that arrive meanwhile wait in `pending`, behind the state.
+    await sendState(starting, initial === true && wantsBookmarks);
+    if (closed) return;
+  }
   started = true;
   flush();
 
   const timeoutSeconds = Number(q.get("timeoutSeconds") ?? "0");
   if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
-  const wantsBookmarks = q.get("allowWatchBookmarks");
-  if (wantsBookmarks === "true" || wantsBookmarks === "1") {
-    const resourceCache = cache.for(r);
+  if (wantsBookmarks) {
     bookmarks = setInterval(() => {
       const rv = resourceCache.resourceVersion;
       if (rv <= told) return;
@@ -178,4 +234,17 @@ export async function serveWatch(
       );
     }, bookmarkIntervalMs);
   }
+}
+
+/** Resolves when the response can take more (drain), or is gone (close). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }

@@ -33,6 +33,11 @@ export interface WatchSink {
   events(evs: WatchEvent[]): void;
   /** etcd ended the watch (history compacted, or cancelled): the owner must relist. */
   broken(err: Error): void;
+  /**
+   * A progress report: every event up to `revision` has been delivered (etcd answers a progress
+   * request only for a watch that has caught up).
+   */
+  progress?(revision: number): void;
 }
 
 export class CompactedError extends Error {
@@ -116,6 +121,14 @@ export class EtcdWatch {
     s?.close();
   }
 
+  /**
+   * Asks etcd where the watch stands; the answer comes as `progress` (when the watch has caught
+   * up: etcd does not answer for one still replaying history). Without an open stream, nothing.
+   */
+  requestProgress(): void {
+    this.stream?.send(encodeWatchProgressRequest());
+  }
+
   /** `created` is told once: when etcd confirms the watch, or when the stream fails before that. */
   private open(created?: (err: Error | undefined) => void): void {
     let confirmed = false;
@@ -187,7 +200,11 @@ export class EtcdWatch {
       );
       return;
     }
-    if (res.events.length === 0) return; // created, or a progress notification
+    if (res.events.length === 0) {
+      // A progress report (not the create confirmation, whose revision says nothing of delivery).
+      if (!res.created && res.revision > 0) this.sink.progress?.(res.revision);
+      return;
+    }
     this.next = res.events[res.events.length - 1]!.kv.modRevision + 1;
     this.sink.events(res.events);
   }

@@ -35,7 +35,12 @@ export interface WatchHandlers {
   delete(namespace: string | undefined, name: string, revision: number): void;
   /** The watch broke in a way that cannot resume (history compacted): relist. */
   broken(err: Error): void;
+  /** Every change up to `revision` has been delivered (the answer to requestProgress). */
+  progress?(revision: number): void;
 }
+
+/** A running watch: call it to stop; requestProgress asks etcd to report (handlers.progress). */
+export type StorageWatch = (() => Promise<void>) & { requestProgress(): void };
 
 interface ContinueToken {
   rev: number;
@@ -234,7 +239,7 @@ export class EtcdStorage {
    * ADDED from MODIFIED); a delete's last state comes from the watch cache, which has every
    * object the watch can delete (it lists at the revision the watch starts from).
    */
-  async watch(r: ResourceType, fromRevision: number, h: WatchHandlers): Promise<() => Promise<void>> {
+  async watch(r: ResourceType, fromRevision: number, h: WatchHandlers): Promise<StorageWatch> {
     const prefix = this.keyPrefix(r);
     const sink: WatchSink = {
       events: (evs) => {
@@ -250,6 +255,7 @@ export class EtcdStorage {
         }
       },
       broken: (err) => h.broken(err),
+      progress: (revision) => h.progress?.(revision),
     };
     const w = await this.guard(() =>
       EtcdWatch.start(
@@ -258,7 +264,7 @@ export class EtcdStorage {
         sink,
       ),
     );
-    return async () => w.stop();
+    return Object.assign(async () => w.stop(), { requestProgress: () => w.requestProgress() });
   }
 
   /** Runs an etcd call; transport failures become StorageUnavailableError (503), compaction 410. */

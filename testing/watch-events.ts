@@ -1,0 +1,32 @@
+// A watch stream read in the background for tests: every decoded event lands in `events` as it
+// arrives, so a test waits on conditions over them (waitFor) and closes the stream when done.
+
+export interface WatchEvents {
+  /** Decoded JSON lines; tests look into them freely. */
+  events: any[];
+  close(): void;
+}
+
+/** Opens `url` (a watch) and collects its events; rejects unless the server answers 200. */
+export async function openWatchEvents(url: string): Promise<WatchEvents> {
+  const ac = new AbortController();
+  const res = await fetch(url, { signal: ac.signal });
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  const events: any[] = [];
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buf = "";
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += decoder.decode(chunk, { stream: true });
+        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+          events.push(JSON.parse(buf.slice(0, i)));
+          buf = buf.slice(i + 1);
+        }
+      }
+    } catch {
+      // aborted by close(), or the server went away: the test sees what arrived
+    }
+  })();
+  return { events, close: () => ac.abort() };
+}
