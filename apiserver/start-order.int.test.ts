@@ -17,6 +17,9 @@ test("an API server started before etcd serves /healthz, says not ready, and bec
     // A list at any freshness comes from the watch cache, which has nothing yet: not an empty list.
     const early = await fetch(`${url}/api/v1/namespaces?resourceVersion=0`);
     assert.equal(early.status, 503, await early.text());
+    // So does a watch (it would start from the cache): a 503 Status, not an empty 200 stream.
+    const watch = await fetch(`${url}/api/v1/namespaces?watch=true`);
+    assert.equal(watch.status, 503, await watch.text());
     await etcd.restart();
     await waitFor(async () => (await fetch(`${url}/readyz`)).ok, {
       timeoutMs: 20_000,

@@ -120,6 +120,18 @@ test("sendInitialEvents=false: no state, only what changes after now", async () 
   }
 });
 
+test("a state newer than any the cache reaches: 504 Too large resource version after the wait", async () => {
+  const ahead = (await create(CM, "now")) + 1000;
+  const started = performance.now();
+  const res = await fetch(`${api.url}${CM}?${WATCH_LIST}&resourceVersion=${ahead}`);
+  assert.equal(res.status, 504);
+  const status = (await res.json()) as any;
+  assert.equal(status.reason, "Timeout");
+  assert.match(status.message, new RegExp(`^Timeout: Too large resource version: ${ahead}, current: \\d+$`));
+  assert.equal(status.details.retryAfterSeconds, 1);
+  assert.ok(performance.now() - started >= 2900, "it waited for the cache first");
+});
+
 test("combinations Kubernetes refuses get its 422 on ListOptions", async () => {
   const cases: [string, string][] = [
     ["sendInitialEvents=true", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"],

@@ -120,13 +120,17 @@ export async function serveWatch(
     pending = [];
     res.write(chunk);
   };
-  const finish = () => {
-    if (closed) return;
+  /** Stops the watch; the response is left to the caller. */
+  const stop = () => {
     closed = true;
     if (timer) clearTimeout(timer);
     if (bookmarks) clearInterval(bookmarks);
     unsubscribe?.();
     metrics.closed(r);
+  };
+  const finish = () => {
+    if (closed) return;
+    stop();
     flush();
     if (!res.writableEnded) res.end();
   };
@@ -198,7 +202,8 @@ export async function serveWatch(
       finish();
       return;
     }
-    finish();
+    // Not started: the error leaves as a Status with its own code (503, 504), not as an empty 200.
+    if (!closed) stop();
     throw err;
   }
   if (closed) {
