@@ -46,7 +46,14 @@ export class ResourceCache {
   private head = 0; // index of the oldest event in the ring
   /** Events after this revision are all in the window; older ones were evicted (or predate the cache). */
   private evictedUpTo = 0;
+  /** The newest event applied: older ones arriving later are replays, skipped. */
   private latestRv = 0;
+  /**
+   * The newest revision etcd reported the watch caught up with. Kept apart from latestRv: etcd
+   * before 3.4.24/3.5.8 could report progress ahead of events still on their way (etcd#15220), and
+   * such events must still be applied.
+   */
+  private progressRv = 0;
   private watchers = new Set<CacheWatcher>();
   private freshWaiters: { rv: number; resolve: () => void }[] = [];
   private etcdWatch: StorageWatch | undefined;
@@ -89,6 +96,7 @@ export class ResourceCache {
     this.head = 0;
     this.evictedUpTo = page.revision;
     this.latestRv = page.revision;
+    this.progressRv = 0;
     this.etcdWatch = await this.storage.watch(this.resource, page.revision + 1, {
       put: (obj, created, rv) =>
         gen === this.generation && this.apply(created ? "ADDED" : "MODIFIED", obj, rv),
@@ -101,11 +109,11 @@ export class ResourceCache {
 
   /**
    * etcd reports that every change up to `rv` has arrived: the cache reflects `rv` even when none of
-   * them was of this resource, and events still to come are newer (apply skips older ones).
+   * them was of this resource.
    */
   private progressed(rv: number): void {
-    if (rv <= this.latestRv) return;
-    this.latestRv = rv;
+    if (rv <= this.progressRv) return;
+    this.progressRv = rv;
     this.wakeFresh();
   }
 
@@ -113,7 +121,7 @@ export class ResourceCache {
     if (this.freshWaiters.length === 0) return;
     const still = [];
     for (const w of this.freshWaiters) {
-      if (w.rv <= this.latestRv) w.resolve();
+      if (w.rv <= this.resourceVersion) w.resolve();
       else still.push(w);
     }
     this.freshWaiters = still;
@@ -126,7 +134,7 @@ export class ResourceCache {
    */
   async waitFresh(rv: number, timeoutMs = FRESH_TIMEOUT_MS): Promise<void> {
     await this.start();
-    if (rv <= this.latestRv) return;
+    if (rv <= this.resourceVersion) return;
     let timer: NodeJS.Timeout | undefined;
     const fresh = new Promise<void>((resolve) => this.freshWaiters.push({ rv, resolve }));
     const late = new Promise<never>((_, reject) => {
@@ -135,7 +143,7 @@ export class ResourceCache {
           new ApiError(
             504,
             "Timeout",
-            `Timeout: Too large resource version: ${rv}, current: ${this.latestRv}`,
+            `Timeout: Too large resource version: ${rv}, current: ${this.resourceVersion}`,
             {
               causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
               retryAfterSeconds: 1,
@@ -152,7 +160,7 @@ export class ResourceCache {
     } finally {
       clearTimeout(timer);
       clearInterval(ask);
-      this.freshWaiters = this.freshWaiters.filter((w) => w.rv > this.latestRv);
+      this.freshWaiters = this.freshWaiters.filter((w) => w.rv > this.resourceVersion);
     }
   }
 
@@ -241,7 +249,7 @@ export class ResourceCache {
     await this.waitFresh(notOlderThan);
     const objects = [...this.objects.values()];
     this.watchers.add(w);
-    return { objects, resourceVersion: this.latestRv, unsubscribe: () => this.watchers.delete(w) };
+    return { objects, resourceVersion: this.resourceVersion, unsubscribe: () => this.watchers.delete(w) };
   }
 
   /** Every cached object that passes `filter`, in key order, and the revision the cache is at. */
@@ -252,7 +260,7 @@ export class ResourceCache {
       const o = this.objects.get(k)!;
       if (!filter || filter(o)) items.push(o);
     }
-    return { items, resourceVersion: this.latestRv };
+    return { items, resourceVersion: this.resourceVersion };
   }
 
   /** The cached object (possibly a few milliseconds behind etcd), if the cache has it. */
@@ -260,8 +268,9 @@ export class ResourceCache {
     return this.objects.get(`${namespace ?? ""}/${name}`);
   }
 
+  /** The revision the cache reflects: its newest event, or etcd's newest report of progress. */
   get resourceVersion(): number {
-    return this.latestRv;
+    return Math.max(this.latestRv, this.progressRv);
   }
 
   async stop(): Promise<void> {
