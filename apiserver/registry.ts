@@ -37,10 +37,18 @@ export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>
 const NAMESPACES = resourceFor("", "namespaces")!;
 const UNDELETABLE_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
 const MAX_CONFLICT_RETRIES = 8;
+/**
+ * How long after marking a namespace terminating a create in it reads the namespace from etcd:
+ * the watch cache hears of the mark a moment after the DELETE has answered (kube-apiserver's
+ * namespace lifecycle admission forces a live lookup the same way, for 30 s).
+ */
+const LIVE_LOOKUP_MS = 30_000;
 
 export class Registry {
   /** Called when a namespace starts terminating, so its content is deleted without waiting a tick. */
   onNamespaceTerminating: () => void = () => {};
+  /** Namespaces this server marked terminating, until when their lookups go to etcd (ms). */
+  private readonly liveLookupUntil = new Map<string, number>();
 
   constructor(
     readonly storage: EtcdStorage,
@@ -222,6 +230,7 @@ export class Registry {
         if (o.dryRun || sameObject(marked, cur)) return finish(r, marked);
         try {
           const written = await this.storage.update(r, marked, Number(cur.metadata.resourceVersion));
+          this.lookUpLive(name);
           this.onNamespaceTerminating();
           return finish(r, written);
         } catch (err) {
@@ -329,11 +338,20 @@ export class Registry {
     return obj;
   }
 
+  private lookUpLive(ns: string): void {
+    const now = this.clock().getTime();
+    for (const [name, until] of this.liveLookupUntil) if (until <= now) this.liveLookupUntil.delete(name);
+    this.liveLookupUntil.set(ns, now + LIVE_LOOKUP_MS);
+  }
+
   private async checkNamespaceAcceptsContent(ns: string): Promise<void> {
     // The watch cache answers without a round trip to etcd; a namespace created a moment ago may
-    // not be there yet, so a miss asks etcd (as Kubernetes' namespace lifecycle admission does).
+    // not be there yet, so a miss asks etcd (as Kubernetes' namespace lifecycle admission does),
+    // and so does a namespace this server has just marked terminating (the cache may not know).
+    const live = (this.liveLookupUntil.get(ns) ?? 0) > this.clock().getTime();
     const nsObj =
-      this.cache.for(NAMESPACES).get(undefined, ns) ?? (await this.storage.get(NAMESPACES, undefined, ns));
+      (live ? undefined : this.cache.for(NAMESPACES).get(undefined, ns)) ??
+      (await this.storage.get(NAMESPACES, undefined, ns));
     if (!nsObj)
       throw new ApiError(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });
     if (nsObj.metadata.deletionTimestamp) {
