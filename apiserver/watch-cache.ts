@@ -56,6 +56,9 @@ export class ResourceCache {
   private progressRv = 0;
   private watchers = new Set<CacheWatcher>();
   private freshWaiters: { rv: number; resolve: () => void }[] = [];
+  /** Asks etcd for progress reports while anyone waits for the cache to catch up. */
+  private progressTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private etcdWatch: StorageWatch | undefined;
   private ready: Promise<void> | undefined;
   private generation = 0;
@@ -136,7 +139,11 @@ export class ResourceCache {
     await this.start();
     if (rv <= this.resourceVersion) return;
     let timer: NodeJS.Timeout | undefined;
-    const fresh = new Promise<void>((resolve) => this.freshWaiters.push({ rv, resolve }));
+    const waiter = { rv, resolve: () => {} };
+    const fresh = new Promise<void>((resolve) => {
+      waiter.resolve = resolve;
+      this.freshWaiters.push(waiter);
+    });
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(
@@ -152,16 +159,30 @@ export class ResourceCache {
         );
       }, timeoutMs);
     });
-    // etcd answers only a watch that has caught up: ask again until it does.
-    this.etcdWatch?.requestProgress();
-    const ask = setInterval(() => this.etcdWatch?.requestProgress(), PROGRESS_RETRY_MS);
+    this.askProgress();
     try {
       await Promise.race([fresh, late]);
     } finally {
       clearTimeout(timer);
-      clearInterval(ask);
-      this.freshWaiters = this.freshWaiters.filter((w) => w.rv > this.resourceVersion);
+      this.freshWaiters = this.freshWaiters.filter((w) => w !== waiter);
     }
+  }
+
+  /**
+   * One progress request now, then one every PROGRESS_RETRY_MS while anyone still waits: etcd
+   * answers only a watch that has caught up. One asker per cache, however many wait.
+   */
+  private askProgress(): void {
+    if (this.progressTimer) return;
+    this.etcdWatch?.requestProgress();
+    this.progressTimer = setInterval(() => {
+      if (this.freshWaiters.length > 0 && !this.stopped) {
+        this.etcdWatch?.requestProgress();
+        return;
+      }
+      clearInterval(this.progressTimer);
+      this.progressTimer = undefined;
+    }, PROGRESS_RETRY_MS);
   }
 
   /** The newest revision in etcd (any resource): what "the most recent state" must reach. */
@@ -232,6 +253,10 @@ export class ResourceCache {
    */
   async subscribe(w: CacheWatcher, fromRv: number): Promise<() => void> {
     await this.start();
+    if (this.stopped) {
+      w.end();
+      return () => {};
+    }
     if (fromRv < this.evictedUpTo) {
       throw new ApiError(410, "Expired", `too old resource version: ${fromRv} (${this.evictedUpTo})`);
     }
@@ -247,6 +272,10 @@ export class ResourceCache {
    */
   async subscribeFromState(w: CacheWatcher, notOlderThan = 0): Promise<StartingState> {
     await this.waitFresh(notOlderThan);
+    if (this.stopped) {
+      w.end();
+      return { objects: [], resourceVersion: this.resourceVersion, unsubscribe: () => {} };
+    }
     const objects = [...this.objects.values()];
     this.watchers.add(w);
     return { objects, resourceVersion: this.resourceVersion, unsubscribe: () => this.watchers.delete(w) };
@@ -274,6 +303,9 @@ export class ResourceCache {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.progressTimer);
+    this.progressTimer = undefined;
     this.generation++;
     const c = this.etcdWatch;
     this.etcdWatch = undefined;
