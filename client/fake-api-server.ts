@@ -27,6 +27,13 @@ export class FakeApiServer {
   goneAs: "event" | "http" = "event";
   /** false: sendInitialEvents is refused with 422, as by kube-apiserver without the WatchList feature. */
   streamsLists = true;
+  /**
+   * What a watch asked for the state does after sending it: end it with the initial-events-end
+   * bookmark ("end"), wait for sendInitialEventsEnd() ("hold"), or close the stream ("close", a
+   * server that fails half-way).
+   */
+  afterState: "end" | "hold" | "close" = "end";
+  private readonly held: (() => void)[] = [];
   private readonly objects = new Map<string, KubeObject>();
   private readonly log: LoggedEvent[] = [];
   private rv = 100;
@@ -115,6 +122,11 @@ export class FakeApiServer {
     this.log.length = 0;
   }
 
+  /** Sends the held initial-events-end bookmarks (afterState "hold"). */
+  sendInitialEventsEnd(): void {
+    for (const end of this.held.splice(0)) end();
+  }
+
   /** Ends every open watch cleanly, as a server-side timeout does. */
   endWatches(): void {
     for (const w of this.watchers) w.res.end();
@@ -196,14 +208,21 @@ export class FakeApiServer {
     for (const ev of replay) {
       if (!ns || ns === ev.object.metadata.namespace) res.write(`${JSON.stringify(ev)}\n`);
     }
+    if (withState && this.afterState === "close") {
+      res.end();
+      return;
+    }
     if (withState && q.get("allowWatchBookmarks") === "true") {
       const metadata = {
         resourceVersion: String(this.rv),
         annotations: { [INITIAL_EVENTS_END_ANNOTATION]: "true" },
       };
-      res.write(
-        `${JSON.stringify({ type: "BOOKMARK", object: { kind: "Pod", apiVersion: "v1", metadata } })}\n`,
-      );
+      const end = () =>
+        res.write(
+          `${JSON.stringify({ type: "BOOKMARK", object: { kind: "Pod", apiVersion: "v1", metadata } })}\n`,
+        );
+      if (this.afterState === "hold") this.held.push(end);
+      else end();
     }
     const w = { res, ns };
     this.watchers.add(w);

@@ -58,6 +58,20 @@ async function setup(
   return { fake, clock, informer, events, errors, seen };
 }
 
+/**
+ * Waits for an event while keeping the fake clock moving, so backoffs end: an informer coming back
+ * after the API server was down may fail once more before the port is up.
+ */
+function seenAsTimePasses(clock: FakeClock, events: string[], what: string): Promise<unknown> {
+  return waitFor(
+    () => {
+      clock.advance(30_000);
+      return events.includes(what);
+    },
+    { what, timeoutMs: 5000 },
+  );
+}
+
 test("first sync lists at any freshness (resourceVersion 0), follows pages, fills the cache and indexes, and reports adds", async () => {
   const { fake, informer, events } = await setup({ pageSize: 2 });
   for (const [name, node] of [
@@ -174,14 +188,7 @@ for (const [goneAs, streamLists] of [
     fake.upsert(pod("default", "d"));
     fake.compact();
     await fake.restart();
-    // Keep time moving until the informer is back (it may fail once more before the port is up).
-    await waitFor(
-      () => {
-        clock.advance(30_000);
-        return events.includes("add default/d (list)");
-      },
-      { what: "relist after 410", timeoutMs: 5000 },
-    );
+    await seenAsTimePasses(clock, events, "add default/d (list)");
     assert.deepEqual(events.slice(3).sort(), [
       "add default/d (list)",
       "delete default/a (final state unknown)",
@@ -218,15 +225,22 @@ for (const [goneAs, streamLists] of [
 test("a streamed list: the first watch sends the state, handlers get it before sync, the end bookmark syncs, and the stream goes on", async () => {
   const { fake, informer, events, seen } = await setup({ streamLists: true });
   for (const n of ["a", "b", "c"]) fake.upsert(pod("default", n));
-  const syncedAtAdd: boolean[] = [];
-  informer.addEventHandler({ onAdd: () => syncedAtAdd.push(informer.hasSynced()) });
+  fake.afterState = "hold";
   informer.start();
-  assert.equal(await informer.waitForSync(), true);
+  let synced = false;
+  void informer.waitForSync().then((ok) => {
+    synced = ok;
+  });
+  await seen("add default/c (list)");
   assert.deepEqual(
     events.sort(),
     ["a", "b", "c"].map((n) => `add default/${n} (list)`),
+    "each object was handed on as it arrived, before the state was known whole",
   );
-  assert.deepEqual(syncedAtAdd, [false, false, false], "each object was handed on as it arrived");
+  assert.equal(informer.hasSynced(), false);
+  assert.equal(synced, false);
+  fake.sendInitialEventsEnd();
+  await waitFor(() => synced, { what: "sync at the end bookmark" });
   assert.equal(informer.lastSyncResourceVersion(), fake.resourceVersion, "the end bookmark's version");
   fake.upsert(pod("default", "d"));
   await seen("add default/d");
@@ -244,6 +258,34 @@ test("a streamed list: the first watch sends the state, handlers get it before s
     ["true", "NotOlderThan", null, "true"],
     "the most recent state, ended by a bookmark",
   );
+});
+
+test("a watch that fails to bring the whole state: that sync is a LIST, the next ones are streamed again", async () => {
+  const { fake, clock, informer, events, errors, seen } = await setup({ streamLists: true });
+  fake.upsert(pod("default", "a"));
+  fake.afterState = "close";
+  informer.start();
+  assert.equal(await informer.waitForSync(), true);
+  assert.deepEqual(events, ["add default/a (list)"]);
+  assert.equal(fake.listRequests().length, 1, "the sync was a LIST");
+  assert.match(String(errors[0]), /ended before its initial events did/);
+  await waitFor(() => fake.openWatches() === 1, { what: "watch open" });
+  fake.upsert(pod("default", "b"));
+  await seen("add default/b");
+  // The next sync (a relist after 410) asks for the stream again.
+  fake.afterState = "end";
+  await fake.stop();
+  await clock.blockUntilTimers(1);
+  fake.upsert(pod("default", "c"));
+  fake.compact();
+  await fake.restart();
+  await seenAsTimePasses(clock, events, "add default/c (list)");
+  assert.equal(
+    fake.watchRequests().at(-1)!.query.get("sendInitialEvents"),
+    "true",
+    "the relist was streamed",
+  );
+  assert.equal(fake.listRequests().length, 1);
 });
 
 test("a server that refuses to stream lists (422) is asked with a LIST, without an error", async () => {

@@ -7,8 +7,9 @@
 //    With a lister-watcher that streams lists (the API server's sendInitialEvents, client-go's
 //    WatchListClient), the list comes as the first events of a watch instead, ended by a bookmark
 //    annotated k8s.io/initial-events-end: the first sync takes each object as it arrives, while
-//    the server is still sending the rest, and a relist gathers them, then replaces. A server that
-//    refuses the option (400, 422) is asked with a LIST from then on.
+//    the server is still sending the rest, and a relist gathers them, then replaces. When such a
+//    watch fails, that sync is done with a LIST (as client-go's reflector falls back: progress
+//    over persistence); a server that refuses the option (400, 422) is asked with LISTs from then on.
 // 2. WATCH from the list's resourceVersion. When the stream ends (server timeout, restart) resume
 //    from the last resourceVersion seen, bookmarks included; no relist, no missed or repeated events.
 // 3. On 410 Gone (the version fell out of the server's history), start again at 1.
@@ -103,6 +104,8 @@ export class Informer<T extends KubeObject> {
   private rv = "";
   /** Lists arrive as a watch's first events; false once the server refused that. */
   private streamLists: boolean;
+  /** The last watch meant to bring the state failed: the next sync is a LIST. */
+  private listNext = false;
   private cancelResync: (() => void) | undefined;
 
   constructor(private readonly opts: InformerOptions<T>) {
@@ -175,7 +178,8 @@ export class Informer<T extends KubeObject> {
     const signal = this.abort.signal;
     let needList = true;
     while (!signal.aborted) {
-      if (needList && !this.streamLists) {
+      const streamed = needList && this.streamLists && !this.listNext;
+      if (needList && !streamed) {
         try {
           await this.listAndReplace(signal);
         } catch (err) {
@@ -184,10 +188,10 @@ export class Informer<T extends KubeObject> {
           await sleep(this.clock, this.backoff.next(), signal);
           continue;
         }
-        needList = false;
+        this.listNext = false;
       }
       // Streamed, the list is the first watch's business.
-      needList = await this.watchUntilGone(signal, needList);
+      needList = await this.watchUntilGone(signal, streamed);
       if (!needList) return;
     }
   }
@@ -225,8 +229,8 @@ export class Informer<T extends KubeObject> {
 
   /**
    * Watches and resumes until a 410 (returns true: relist) or stop (returns false). `withState`:
-   * the cache needs the current state, which each attempt asks the watch to send first until one
-   * has delivered it whole; if the server refuses to, returns true with streamLists off.
+   * the first watch must bring the current state; if it fails to, returns true with the next
+   * sync set to be a LIST (for good when the server refuses the option).
    */
   private async watchUntilGone(signal: AbortSignal, withState: boolean): Promise<boolean> {
     let needState = withState;
@@ -272,15 +276,21 @@ export class Informer<T extends KubeObject> {
           }
         }
         if (signal.aborted) return false;
+        if (needState) throw new Error(`${this.name}: the watch ended before its initial events did`);
         if (delivered === 0 && this.clock.now() - started < SHORT_WATCH_MS) {
           throw new Error(`${this.name}: watch closed at once without events`);
         }
       } catch (err) {
         if (signal.aborted) return false;
         if (isGone(err)) return true;
-        if (needState && err instanceof ApiError && (err.code === 400 || err.code === 422)) {
-          // This server does not stream lists (kube-apiserver without WatchList): LIST from now on.
-          this.streamLists = false;
+        if (needState) {
+          if (err instanceof ApiError && (err.code === 400 || err.code === 422)) {
+            // This server does not stream lists (kube-apiserver without WatchList): LIST from now on.
+            this.streamLists = false;
+          } else {
+            this.report(err);
+            this.listNext = true;
+          }
           return true;
         }
         this.report(err);
