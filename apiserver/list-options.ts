@@ -1,6 +1,7 @@
 // The options that choose where a watch starts (the watch-list of KEP-3157): sendInitialEvents
-// and resourceVersionMatch, checked as kube-apiserver checks them (ValidateListOptions), with the
-// same 422 on ListOptions.meta.k8s.io.
+// and resourceVersionMatch, checked on a watch as kube-apiserver's ValidateListOptions checks them,
+// with the same 422 on ListOptions.meta.k8s.io. A list may not send sendInitialEvents; its
+// resourceVersionMatch is not looked at (a list's resourceVersion is served as "not older than").
 //
 //   sendInitialEvents=true   the watch first sends the current state as ADDED events, then (with
 //                            allowWatchBookmarks=true) a BOOKMARK annotated
@@ -19,9 +20,13 @@ function forbidden(field: string, message: string): StatusCause {
   return { reason: "FieldValueForbidden", field, message: `Forbidden: ${message}` };
 }
 
+/** The spellings Go's strconv.ParseBool accepts, as kube-apiserver reads query booleans. */
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
 function parseBool(name: string, v: string): boolean {
-  if (v === "true" || v === "1") return true;
-  if (v === "false" || v === "0") return false;
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
   throw badRequest(`${name} must be true or false, not "${v}"`);
 }
 
@@ -34,27 +39,34 @@ export function parseSendInitialEvents(q: URLSearchParams, watch: boolean): bool
   if (!watch) {
     if (send !== undefined)
       causes.push(forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
-  } else if (send !== undefined) {
-    if (match !== "NotOlderThan") {
+  } else {
+    if (send !== undefined && match !== "NotOlderThan") {
       causes.push(
         forbidden(
           "resourceVersionMatch",
           "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
         ),
       );
+    } else if (send === undefined && match !== "") {
+      causes.push(
+        forbidden(
+          "resourceVersionMatch",
+          "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+        ),
+      );
     }
-    if (q.get("continue")) {
+    if (match !== "" && match !== "NotOlderThan") {
+      causes.push({
+        reason: "FieldValueNotSupported",
+        field: "resourceVersionMatch",
+        message: `Unsupported value: "${match}": supported values: "NotOlderThan"`,
+      });
+    }
+    if (match !== "" && q.get("continue")) {
       causes.push(
         forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"),
       );
     }
-  } else if (match !== "") {
-    causes.push(
-      forbidden(
-        "resourceVersionMatch",
-        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
-      ),
-    );
   }
   if (causes.length > 0) throw invalid(LIST_OPTIONS, "", causes);
   return send;

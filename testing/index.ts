@@ -7,6 +7,7 @@ export { type ExecStream, openExecStream } from "./exec-stream.js";
 export { nodeObjectAt } from "./node-object.js";
 export { SCALED_BACKOFF, startTestClusterWithNode, startTestNode, type TestNode } from "./nodeagent.js";
 export { freePort } from "./ports.js";
+export { postObject } from "./post-object.js";
 export {
   type Daemon,
   K8TS_MAIN,

@@ -156,17 +156,7 @@ export async function serveWatch(
       if (!more) await drained(res);
     }
     if (endBookmark) {
-      chunk += encode({
-        type: "BOOKMARK",
-        object: {
-          kind: r.kind,
-          apiVersion: apiVersionOf(r),
-          metadata: {
-            resourceVersion: String(state.resourceVersion),
-            annotations: { [INITIAL_EVENTS_END_ANNOTATION]: "true" },
-          },
-        },
-      });
+      chunk += encode(bookmark(r, state.resourceVersion, { [INITIAL_EVENTS_END_ANNOTATION]: "true" }));
     }
     if (chunk && !closed) res.write(chunk);
   };
@@ -230,15 +220,17 @@ export async function serveWatch(
     bookmarks = setInterval(() => {
       const rv = resourceCache.resourceVersion;
       if (rv <= told) return;
-      const apiVersion = apiVersionOf(r);
-      write(
-        encode({
-          type: "BOOKMARK",
-          object: { kind: r.kind, apiVersion, metadata: { resourceVersion: String(rv) } },
-        }),
-      );
+      write(encode(bookmark(r, rv)));
     }, bookmarkIntervalMs);
   }
+}
+
+/** A BOOKMARK: the resource's kind, and only a resourceVersion (and annotations) in its metadata. */
+function bookmark(r: ResourceType, rv: number, annotations?: Record<string, string>): WatchEvent {
+  const metadata = annotations
+    ? { resourceVersion: String(rv), annotations }
+    : { resourceVersion: String(rv) };
+  return { type: "BOOKMARK", object: { kind: r.kind, apiVersion: apiVersionOf(r), metadata } };
 }
 
 /** Resolves when the response can take more (drain), or is gone (close). */
