@@ -133,27 +133,46 @@ test("the state first, filtered, then the initial-events-end bookmark at the new
   }
 });
 
-test("a state larger than the socket takes at once: every object once, then the change made while the reader paused", async () => {
-  const path = "/api/v1/namespaces/big/configmaps";
-  await create("/api/v1/namespaces", "big");
-  // 150 objects of 30 KB: more than loopback's socket buffers hold, so the server waits on the
-  // paused reader part-way through the state (it writes in pieces, as the socket drains).
-  const data = "x".repeat(30_000);
-  for (let i = 0; i < 150; i += 25) {
-    await Promise.all(
-      Array.from({ length: 25 }, (_, j) =>
-        fetch(api.url + path, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ metadata: { name: `cm-${i + j}` }, data: { d: data } }),
-        }).then((r) => assert.equal(r.status, 201)),
-      ),
-    );
-  }
+/**
+ * A namespace of 150 objects of 30 KB, made once: more than loopback's socket buffers hold, so a
+ * watch list of it waits on a paused reader part-way through the state (it writes in pieces, as
+ * the socket drains).
+ */
+let big: Promise<string> | undefined;
+function bigState(): Promise<string> {
+  big ??= (async () => {
+    const path = "/api/v1/namespaces/big/configmaps";
+    await create("/api/v1/namespaces", "big");
+    const data = "x".repeat(30_000);
+    for (let i = 0; i < 150; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          postObject(api.url + path, { metadata: { name: `cm-${i + j}` }, data: { d: data } }),
+        ),
+      );
+    }
+    return path;
+  })();
+  return big;
+}
+
+/** Opens a watch list of `path` and pauses its reader at once. */
+async function pausedWatchList(path: string): Promise<IncomingMessage> {
   const req = request(`${api.url}${path}?${WATCH_LIST}`);
   req.end();
   const [res] = (await once(req, "response")) as [IncomingMessage];
   res.pause();
+  return res;
+}
+
+async function openWatchers(): Promise<number> {
+  const text = await (await fetch(`${api.url}/metrics`)).text();
+  return Number(/^apiserver_registered_watchers\{resource="configmaps"\} (\S+)/m.exec(text)?.[1] ?? 0);
+}
+
+test("a state larger than the socket takes at once: every object once, then the change made while the reader paused", async () => {
+  const path = await bigState();
+  const res = await pausedWatchList(path);
   try {
     assert.equal(res.statusCode, 200);
     await create(path, "late");
@@ -182,6 +201,16 @@ test("a state larger than the socket takes at once: every object once, then the 
   } finally {
     res.destroy();
   }
+});
+
+test("a client that leaves part-way through the state is let go: its watch is counted closed", async () => {
+  const path = await bigState();
+  // The earlier tests' watches are closed by now (their clients left).
+  await waitFor(async () => (await openWatchers()) === 0, { what: "no configmap watch open" });
+  const res = await pausedWatchList(path);
+  await waitFor(async () => (await openWatchers()) === 1, { what: "the watch counted open" });
+  res.destroy();
+  await waitFor(async () => (await openWatchers()) === 0, { what: "the watch counted closed" });
 });
 
 test("sendInitialEvents=false: no state, only what changes after now", async () => {
