@@ -17,3 +17,4 @@ export * from "./selectors.js";
 export * from "./status.js";
 export { checkAgainstSchema, findDuplicateKeys, type SchemaProblem } from "./strict.js";
 export { type FieldError, validateCreate, validateStatusUpdate, validateUpdate } from "./validation/index.js";
+export { parseYaml } from "./yaml.js";

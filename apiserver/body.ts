@@ -2,17 +2,11 @@
 // kubectl's typed clients, and field validation (Strict rejects unknown fields, Warn accepts them
 // with a Warning header each, Ignore drops them silently).
 
-import { createRequire } from "node:module";
-import type * as Yaml from "yaml";
-import { checkAgainstSchema, findDuplicateKeys } from "../api/index.js";
+import { checkAgainstSchema, findDuplicateKeys, parseYaml } from "../api/index.js";
 import type { KubeObject } from "../api/meta.js";
 import { apiVersionOf, type ResourceType } from "../api/resources.js";
 import { ApiError, badRequest } from "./errors.js";
 import { decodeProtobufBody, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError } from "./protobuf/index.js";
-
-// yaml (about 70 modules, 40-60 ms to load) is loaded on the first YAML body, not at every start.
-let yaml: typeof Yaml | undefined;
-const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -32,7 +26,7 @@ export function parseDocument(raw: Buffer, type: string): unknown {
   const text = raw.toString("utf8");
   if (text.trim() === "") throw badRequest("the request body is empty: send a JSON object");
   try {
-    if (type.includes("yaml")) return loadYaml().parse(text, { uniqueKeys: true });
+    if (type.includes("yaml")) return parseYaml(text, { uniqueKeys: true });
     return JSON.parse(text);
   } catch (err) {
     throw badRequest(

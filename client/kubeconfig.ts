@@ -6,14 +6,9 @@
 // namespace is the default, and the credentials (TLS material is kept as paths/data for later).
 
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import type * as Yaml from "yaml";
-
-// yaml (about 70 modules, 40-60 ms to load) is loaded on the first kubeconfig read, not at every start.
-let yaml: typeof Yaml | undefined;
-const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+import { parseYaml } from "../api/index.js";
 
 export interface KubeconfigCluster {
   server: string;
@@ -88,7 +83,7 @@ function pathIn(file: string, p: unknown): string | undefined {
 export function parseKubeconfig(text: string, file = "<kubeconfig>"): Kubeconfig {
   let doc: Raw;
   try {
-    doc = asRecord(loadYaml().parse(text));
+    doc = asRecord(parseYaml(text));
   } catch (err) {
     throw new KubeconfigError(`${file}: not valid YAML: ${(err as Error).message}`);
   }

@@ -18,16 +18,11 @@
 //     - name: NodeResourcesFit
 //       args: {scoringStrategy: {type: LeastAllocated, resources: [{name: cpu, weight: 1}]}}
 
-import { createRequire } from "node:module";
-import type * as Yaml from "yaml";
+import { parseYaml } from "../api/index.js";
 import { Framework, type FrameworkPlugins } from "./framework/framework.js";
 import { isFilter, isPreFilter, isPreScore, isScore, type Plugin } from "./framework/interface.js";
 import { ConfigError, type Registry } from "./framework/registry.js";
 import { IN_TREE } from "./plugins/index.js";
-
-// yaml (about 70 modules, 40-60 ms to load) is loaded on the first config file read, not at every start.
-let yaml: typeof Yaml | undefined;
-const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
@@ -76,7 +71,7 @@ export function parseSchedulerConfig(
 ): SchedulerConfig {
   let doc: unknown;
   try {
-    doc = loadYaml().parse(text);
+    doc = parseYaml(text);
   } catch (err) {
     throw new ConfigError(`${where}: not valid YAML: ${(err as Error).message}`);
   }
