@@ -12,6 +12,7 @@ import { once } from "node:events";
 import { type IncomingMessage, request } from "node:http";
 import { after, before, test } from "node:test";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../api/index.js";
+import { decodeWatchStream } from "../client/index.js";
 import {
   openWatchEvents,
   postObject,
@@ -177,15 +178,9 @@ test("a state larger than the socket takes at once: every object once, then the 
     assert.equal(res.statusCode, 200);
     await create(path, "late");
     const events: any[] = [];
-    let buf = "";
-    res.setEncoding("utf8");
-    for await (const chunk of res) {
-      buf += chunk;
-      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-        events.push(JSON.parse(buf.slice(0, nl)));
-        buf = buf.slice(nl + 1);
-      }
-      if (events.some((e) => e.object?.metadata?.name === "late")) break;
+    for await (const ev of decodeWatchStream(res)) {
+      events.push(ev);
+      if (ev.type === "ADDED" && ev.object.metadata.name === "late") break;
     }
     const end = events.findIndex(isEnd);
     assert.ok(end >= 0, "the initial-events-end bookmark came");

@@ -1,8 +1,10 @@
 // A watch stream read in the background for tests: every decoded event lands in `events` as it
 // arrives, so a test waits on conditions over them (waitFor) and closes the stream when done.
 
+import { decodeWatchStream } from "../client/index.js";
+
 export interface WatchEvents {
-  /** Decoded JSON lines; tests look into them freely. */
+  /** Decoded watch events; tests look into them freely. */
   events: any[];
   close(): void;
 }
@@ -14,16 +16,9 @@ export async function openWatchEvents(url: string): Promise<WatchEvents> {
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   const events: any[] = [];
   void (async () => {
-    const decoder = new TextDecoder();
-    let buf = "";
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-          events.push(JSON.parse(buf.slice(0, i)));
-          buf = buf.slice(i + 1);
-        }
-      }
+      for await (const ev of decodeWatchStream(res.body as unknown as AsyncIterable<Uint8Array>))
+        events.push(ev);
     } catch {
       // aborted by close(), or the server went away: the test sees what arrived
     }
