@@ -24,7 +24,10 @@ function forbidden(field: string, message: string): StatusCause {
 const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
-function parseBool(name: string, v: string): boolean {
+/** A boolean query parameter (undefined when absent or empty); 400 for anything else. */
+export function queryBool(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null || v === "") return undefined;
   if (TRUE.has(v)) return true;
   if (FALSE.has(v)) return false;
   throw badRequest(`${name} must be true or false, not "${v}"`);
@@ -32,8 +35,7 @@ function parseBool(name: string, v: string): boolean {
 
 /** sendInitialEvents as asked (undefined when not sent); throws 422 for a combination Kubernetes refuses. */
 export function parseSendInitialEvents(q: URLSearchParams, watch: boolean): boolean | undefined {
-  const raw = q.get("sendInitialEvents");
-  const send = raw === null || raw === "" ? undefined : parseBool("sendInitialEvents", raw);
+  const send = queryBool(q, "sendInitialEvents");
   const match = q.get("resourceVersionMatch") ?? "";
   const causes: StatusCause[] = [];
   if (!watch) {

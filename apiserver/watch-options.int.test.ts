@@ -264,3 +264,14 @@ test("combinations Kubernetes refuses get its 422 on ListOptions", async () => {
   );
   assert.equal(bad.status, 400);
 });
+
+test("query booleans are read as Go reads them: True and T ask for the state and its end bookmark", async () => {
+  const s = await watch(
+    `${CM}?watch=true&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=T`,
+  );
+  try {
+    await waitFor(() => s.events.some(isEnd), { what: "the initial-events-end bookmark" });
+  } finally {
+    s.close();
+  }
+});

@@ -20,7 +20,7 @@ import { INITIAL_EVENTS_END_ANNOTATION, type KubeObject, type WatchEvent } from 
 import { apiVersionOf, type ResourceType } from "../../api/resources.js";
 import { ApiError, badRequest, statusFor } from "../errors.js";
 import { filterFor } from "../filter.js";
-import { parseSendInitialEvents } from "../list-options.js";
+import { parseSendInitialEvents, queryBool } from "../list-options.js";
 import { responseFormat } from "../respond.js";
 import { toTable } from "../table/index.js";
 import type { CacheWatcher, StartingState, WatchCache } from "../watch-cache.js";
@@ -160,7 +160,7 @@ export async function serveWatch(
     }
     if (chunk && !closed) res.write(chunk);
   };
-  const wantsBookmarks = q.get("allowWatchBookmarks") === "true" || q.get("allowWatchBookmarks") === "1";
+  const wantsBookmarks = queryBool(q, "allowWatchBookmarks") === true;
   const resourceCache = cache.for(r);
   metrics.opened(r);
   // "close" fires when the client goes away as well as when we end the stream.
