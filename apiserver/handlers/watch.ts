@@ -179,10 +179,10 @@ export async function serveWatch(
     } else if (fromRv) {
       unsubscribe = await resourceCache.subscribe(watcher, fromRv);
     } else {
-      // sendInitialEvents=false without a version: changes from now on ("0": from the cache's now).
-      const now = rvParam === "0" ? 0 : await resourceCache.currentRevision();
-      await resourceCache.waitFresh(now);
-      unsubscribe = await resourceCache.subscribe(watcher, Math.max(now, resourceCache.resourceVersion));
+      // sendInitialEvents=false without a version: changes after the cache's revision, once that
+      // is etcd's own ("0": as the cache has it).
+      if (rvParam !== "0") await resourceCache.waitFresh(await resourceCache.currentRevision());
+      unsubscribe = await resourceCache.subscribe(watcher, resourceCache.resourceVersion);
     }
   } catch (err) {
     if (err instanceof ApiError && err.code === 410) {
