@@ -16,24 +16,56 @@ export class WatchDecodeError extends Error {
   override readonly name = "WatchDecodeError";
 }
 
-/** Splits a byte stream into lines and decodes each non-empty line as one watch event. */
+/**
+ * Splits a byte stream into lines and decodes each non-blank line as one watch event. It splits
+ * the bytes, not decoded text: a newline byte never occurs inside a UTF-8 character, so each line
+ * is decoded on its own and chunks need no streaming text decoder (which was a sixth of an
+ * informer's first sync of 10,000 pods).
+ */
 export async function* decodeWatchStream<T extends KubeObject>(
   chunks: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<WatchEventOf<T>> {
-  const decoder = new TextDecoder();
-  let buffered = "";
+  /** The start of a line that continues in the next chunk. */
+  let head: Buffer | undefined;
   for await (const chunk of chunks) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl = buffered.indexOf("\n");
-    while (nl >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      if (line.trim() !== "") yield parseEvent<T>(line);
-      nl = buffered.indexOf("\n");
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
+    let nl = buf.indexOf(NEWLINE);
+    if (head) {
+      if (nl < 0) {
+        head = Buffer.concat([head, buf]);
+        continue;
+      }
+      const line = Buffer.concat([head, buf.subarray(0, nl)]);
+      head = undefined;
+      const ev = lineEvent<T>(line, 0, line.length);
+      if (ev) yield ev;
+      from = nl + 1;
+      nl = buf.indexOf(NEWLINE, from);
     }
+    while (nl >= 0) {
+      const ev = lineEvent<T>(buf, from, nl);
+      if (ev) yield ev;
+      from = nl + 1;
+      nl = buf.indexOf(NEWLINE, from);
+    }
+    // Copied: the chunk's memory is not ours to keep.
+    if (from < buf.length) head = Buffer.from(buf.subarray(from));
   }
-  buffered += decoder.decode();
-  if (buffered.trim() !== "") yield parseEvent<T>(buffered);
+  if (head) {
+    const ev = lineEvent<T>(head, 0, head.length);
+    if (ev) yield ev;
+  }
+}
+
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+
+/** The event on bytes [from, to), or undefined for a blank line. */
+function lineEvent<T extends KubeObject>(buf: Buffer, from: number, to: number): WatchEventOf<T> | undefined {
+  const line = buf.toString("utf8", from, to);
+  if (buf[from] !== OPEN_BRACE && line.trim() === "") return undefined;
+  return parseEvent<T>(line);
 }
 
 function parseEvent<T extends KubeObject>(line: string): WatchEventOf<T> {
