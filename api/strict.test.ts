@@ -128,6 +128,18 @@ test("findDuplicateKeys reports repeated keys by path", () => {
     assert.ok(Array.isArray(findDuplicateKeys(broken)));
 });
 
+test("findDuplicateKeys finds repeats in objects of many keys, and keeps sibling objects apart", () => {
+  const keys = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`);
+  // Repeats of an early key and of a late one, past the point where the check changes method.
+  const data = `{${keys.join(",")},"k3":0,"k39":0}`;
+  assert.deepEqual(findDuplicateKeys(`{"data":${data},"items":[{"a":1},{"a":2}]}`), [
+    'duplicate field "data.k3"',
+    'duplicate field "data.k39"',
+  ]);
+  // The same key in two objects at one depth is no repeat.
+  assert.deepEqual(findDuplicateKeys('{"x":{"a":1,"b":{"a":1}},"y":{"a":1,"b":1}}'), []);
+});
+
 test("the catalog is closed: every ref resolves, every resource root exists, merge keys are fields", () => {
   const check = (f: FieldSchema, where: string): void => {
     if (f.type === "object") assert.ok(CATALOG.has(f.ref), `${where} -> ${f.ref}`);

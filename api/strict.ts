@@ -227,18 +227,28 @@ export function checkAgainstSchema(
  * text that JSON.parse accepted; on malformed text it stops at the end without throwing.
  */
 export function findDuplicateKeys(json: string): string[] {
+  // Every create and update body passes through here, so it is one pass over char codes that
+  // builds a field's path only for a duplicate, and compares an object's keys in a list reused
+  // per depth (objects in API bodies have few keys).
   const found: string[] = [];
+  /** The keys and array indexes leading to the value being read. */
+  const path: (string | number)[] = [];
+  const keysAt: string[][] = [];
+  const n = json.length;
   let i = 0;
   const ws = () => {
-    while (i < json.length && (json[i] === " " || json[i] === "\n" || json[i] === "\r" || json[i] === "\t"))
-      i++;
+    for (
+      let c = json.charCodeAt(i);
+      c === SPACE || c === NL || c === CR || c === TAB;
+      c = json.charCodeAt(++i)
+    );
   };
   /** Skips a string; true when it holds an escape (so its text needs decoding). */
   const skipString = (): boolean => {
     let escaped = false;
     i++; // opening quote
-    while (i < json.length && json[i] !== '"') {
-      if (json[i] === "\\") {
+    for (let c = json.charCodeAt(i); i < n && c !== QUOTE; c = json.charCodeAt(i)) {
+      if (c === BACKSLASH) {
         escaped = true;
         i += 2;
       } else i++;
@@ -255,51 +265,72 @@ export function findDuplicateKeys(json: string): string[] {
       return json.slice(start + 1, i - 1);
     }
   };
-  const value = (path: string): void => {
+  const pathText = () =>
+    path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${p}` : p), "");
+  const value = (): void => {
     ws();
-    const c = json[i];
-    if (c === "{") {
+    const c = json.charCodeAt(i);
+    if (c === OPEN_BRACE) {
       i++;
-      const seen = new Set<string>();
       ws();
-      if (json[i] === "}") {
+      if (json.charCodeAt(i) === CLOSE_BRACE) {
         i++;
         return;
       }
-      while (i < json.length) {
+      const depth = path.length;
+      let keys = keysAt[depth];
+      if (keys) keys.length = 0;
+      else {
+        keys = [];
+        keysAt[depth] = keys;
+      }
+      let many: Set<string> | undefined;
+      while (i < n) {
         ws();
         const key = readString();
-        const childPath = path ? `${path}.${key}` : key;
-        if (seen.has(key)) found.push(`duplicate field "${childPath}"`);
-        seen.add(key);
+        path.push(key);
+        // A list while short; a set beyond, so an object of many keys (a large ConfigMap) stays linear.
+        if (many === undefined && keys.length >= MANY_KEYS) many = new Set(keys);
+        if (many ? many.has(key) : keys.includes(key)) found.push(`duplicate field "${pathText()}"`);
+        else if (many) many.add(key);
+        else keys.push(key);
         ws();
         i++; // ":"
-        value(childPath);
+        value();
+        path.pop();
         ws();
-        if (json[i++] === "}") return;
+        if (json.charCodeAt(i++) === CLOSE_BRACE) return;
       }
       return;
     }
-    if (c === "[") {
+    if (c === OPEN_BRACKET) {
       i++;
       ws();
-      if (json[i] === "]") {
+      if (json.charCodeAt(i) === CLOSE_BRACKET) {
         i++;
         return;
       }
-      for (let n = 0; i < json.length; n++) {
-        value(`${path}[${n}]`);
+      for (let k = 0; i < n; k++) {
+        path.push(k);
+        value();
+        path.pop();
         ws();
-        if (json[i++] === "]") return;
+        if (json.charCodeAt(i++) === CLOSE_BRACKET) return;
       }
       return;
     }
-    if (c === '"') {
+    if (c === QUOTE) {
       skipString();
       return;
     }
-    while (i < json.length && !",}] \n\r\t".includes(json[i]!)) i++; // number, true, false, null
+    // A number, true, false or null.
+    for (let d = json.charCodeAt(i); i < n && !ENDS_SCALAR.has(d); d = json.charCodeAt(++i));
   };
-  value("");
+  value();
   return found;
 }
+
+const [SPACE, NL, CR, TAB, QUOTE, BACKSLASH] = [0x20, 0x0a, 0x0d, 0x09, 0x22, 0x5c];
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA] = [0x7b, 0x7d, 0x5b, 0x5d, 0x2c];
+const MANY_KEYS = 16;
+const ENDS_SCALAR = new Set([COMMA, CLOSE_BRACE, CLOSE_BRACKET, SPACE, NL, CR, TAB]);
