@@ -309,7 +309,19 @@ export class Registry {
       };
       if (o.dryRun) return finish(pods, next);
       try {
-        return finish(pods, await this.storage.update(pods, next, Number(cur.metadata.resourceVersion)));
+        // The node must still be there when the bind commits: the check above may have read a
+        // cache that has not yet heard of its deletion.
+        const written = await this.storage.update(
+          pods,
+          next,
+          Number(cur.metadata.resourceVersion),
+          undefined,
+          {
+            r: nodes,
+            name: node,
+          },
+        );
+        return finish(pods, written);
       } catch (err) {
         if (!(err instanceof ApiError && err.reason === "Conflict") || attempt >= MAX_CONFLICT_RETRIES)
           throw err;

@@ -43,11 +43,15 @@ export interface ResponseOp {
   range?: RangeResponse;
 }
 
-/** A guard on one key: its create or mod revision compared for equality (all the registry needs). */
+/**
+ * A guard on one key: its create or mod revision compared with a number, equal (the default) or
+ * not (a missing key's revisions are 0, so Create not-equal 0 means "the key exists").
+ */
 export interface Compare {
   key: string;
   target: "Create" | "Mod";
   equals: number;
+  notEqual?: boolean;
 }
 
 export interface TxnRequest {
@@ -95,7 +99,7 @@ function writeOp(w: Writer, op: RequestOp): void {
 }
 
 // Compare.CompareTarget: Version 0, Create 1, Mod 2; the oneof member for Create is
-// create_revision (5), for Mod mod_revision (6). CompareResult Equal is 0.
+// create_revision (5), for Mod mod_revision (6). CompareResult: Equal 0, NotEqual 3.
 const COMPARE_TARGET = { Create: { target: 1, field: 5 }, Mod: { target: 2, field: 6 } } as const;
 
 export function encodeRangeRequest(r: RangeRequest): Uint8Array {
@@ -107,7 +111,7 @@ export function encodeTxnRequest(t: TxnRequest): Uint8Array {
   for (const c of t.compare) {
     const target = COMPARE_TARGET[c.target];
     w.uint32(tag(1, LEN)).fork();
-    w.uint32(tag(1, VARINT)).int32(0); // result: Equal
+    w.uint32(tag(1, VARINT)).int32(c.notEqual ? 3 : 0); // result
     w.uint32(tag(2, VARINT)).int32(target.target);
     w.uint32(tag(3, LEN)).string(c.key);
     w.uint32(tag(target.field, VARINT)).int64(c.equals);

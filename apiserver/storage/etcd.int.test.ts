@@ -49,6 +49,24 @@ describe("etcd storage", () => {
     await assert.rejects(storage.delete(configmaps, got!, 1), (e: ApiError) => e.reason === "NotFound");
   });
 
+  test("an update that needs another object to exist: done while it does, Conflict for a stale version, NotFound for it once gone", async () => {
+    const nodes = resourceFor("", "nodes")!;
+    const node = await storage.create(nodes, { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
+    const whileN1 = { r: nodes, name: "n1" };
+    const update = (v: string, rv: string | undefined) =>
+      storage.update(configmaps, cm("needs-n1", { v }), Number(rv), undefined, whileN1);
+    const a = await storage.create(configmaps, cm("needs-n1", { v: "1" }));
+    const b = await update("2", a.metadata.resourceVersion);
+    await assert.rejects(update("3", a.metadata.resourceVersion), (e: ApiError) => e.reason === "Conflict");
+    await storage.delete(nodes, node, Number(node.metadata.resourceVersion));
+    await assert.rejects(
+      update("3", b.metadata.resourceVersion),
+      (e: ApiError) => e.code === 404 && e.message === 'nodes "n1" not found',
+    );
+    const got = await storage.get(configmaps, "s", "needs-n1");
+    assert.deepEqual(got?.data, { v: "2" }, "nothing written without the node");
+  });
+
   test("a list larger than gRPC's 4 MiB default message comes back whole", async () => {
     const big = "x".repeat(900 * 1024);
     for (let i = 0; i < 6; i++) await storage.create(configmaps, cm(`big-${i}`, { big }));

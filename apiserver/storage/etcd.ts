@@ -42,6 +42,13 @@ export interface WatchHandlers {
 /** A running watch: call it to stop; requestProgress asks etcd to report (handlers.progress). */
 export type StorageWatch = (() => Promise<void>) & { requestProgress(): void };
 
+/** An object by resource, namespace and name. */
+export interface ObjectRef {
+  r: ResourceType;
+  namespace?: string;
+  name: string;
+}
+
 interface ContinueToken {
   rev: number;
   start: string;
@@ -161,17 +168,22 @@ export class EtcdStorage {
     return withRv(obj, res.revision);
   }
 
-  /** Replaces the object if its mod revision is still `expectedRv`; Conflict otherwise. */
+  /**
+   * Replaces the object if its mod revision is still `expectedRv`; Conflict otherwise. With
+   * `whileExists`, only if that other object exists too, checked in the same transaction (a pod
+   * is bound only to a node that is there when the bind commits): NotFound for it otherwise.
+   */
   async update(
     r: ResourceType,
     obj: KubeObject,
     expectedRv: number,
     ttlSeconds?: number,
+    whileExists?: ObjectRef,
   ): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
     // An expiring object's clock restarts with each update (a repeated event lives on).
     const lease = ttlSeconds ? await this.leaseFor(ttlSeconds) : undefined;
-    return this.compareAndSwap(r, obj, expectedRv, { put: { key, value: encode(obj), lease } });
+    return this.compareAndSwap(r, obj, expectedRv, { put: { key, value: encode(obj), lease } }, whileExists);
   }
 
   private lease: { id: Promise<string>; ttl: number; until: number } | undefined;
@@ -200,26 +212,37 @@ export class EtcdStorage {
     return this.compareAndSwap(r, obj, expectedRv, { deleteRange: { key } });
   }
 
-  /** Runs `op` only if the key's mod revision is `expectedRv`: Conflict if it moved, NotFound if gone. */
+  /**
+   * Runs `op` only if the key's mod revision is `expectedRv` (and `whileExists` exists): Conflict
+   * if it moved, NotFound for whichever is gone.
+   */
   private async compareAndSwap(
     r: ResourceType,
     obj: KubeObject,
     expectedRv: number,
     op: RequestOp,
+    whileExists?: ObjectRef,
   ): Promise<KubeObject> {
     const name = obj.metadata.name!;
     const key = this.key(r, obj.metadata.namespace, name);
+    const other = whileExists && this.key(whileExists.r, whileExists.namespace, whileExists.name);
     const res = await this.guard(() =>
       this.kv.txn({
-        compare: [{ key, target: "Mod", equals: expectedRv }],
+        compare: [
+          { key, target: "Mod", equals: expectedRv },
+          ...(other ? [{ key: other, target: "Create" as const, equals: 0, notEqual: true }] : []),
+        ],
         success: [op],
         // keys_only would do, but a missing key must be told from a moved one.
-        failure: [{ range: { key } }],
+        failure: [{ range: { key } }, ...(other ? [{ range: { key: other } }] : [])],
       }),
     );
     if (!res.succeeded) {
       const found = res.responses[0]?.range?.kvs.length;
-      throw found ? conflict(r, name) : notFound(r, name);
+      if (!found) throw notFound(r, name);
+      if (whileExists && !res.responses[1]?.range?.kvs.length)
+        throw notFound(whileExists.r, whileExists.name);
+      throw conflict(r, name);
     }
     return withRv(obj, res.revision);
   }
