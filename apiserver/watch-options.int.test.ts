@@ -8,13 +8,13 @@
 //   follow on the same stream. The option is checked as kube-apiserver checks it.
 
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { type IncomingMessage, request } from "node:http";
 import { after, before, test } from "node:test";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../api/index.js";
 import { decodeWatchStream } from "../client/index.js";
 import {
+  fillNamespace,
   openWatchEvents,
+  pausedWatch,
   postObject,
   startEtcd,
   type TestEtcd,
@@ -134,37 +134,13 @@ test("the state first, filtered, then the initial-events-end bookmark at the new
   }
 });
 
-/**
- * A namespace of 150 objects of 30 KB, made once: more than loopback's socket buffers hold, so a
- * watch list of it waits on a paused reader part-way through the state (it writes in pieces, as
- * the socket drains).
- */
+/** The big namespace (testing/big-state.ts), made once for the tests that need it. */
 let big: Promise<string> | undefined;
-function bigState(): Promise<string> {
-  big ??= (async () => {
-    const path = "/api/v1/namespaces/big/configmaps";
-    await create("/api/v1/namespaces", "big");
-    const data = "x".repeat(30_000);
-    for (let i = 0; i < 150; i += 25) {
-      await Promise.all(
-        Array.from({ length: 25 }, (_, j) =>
-          postObject(api.url + path, { metadata: { name: `cm-${i + j}` }, data: { d: data } }),
-        ),
-      );
-    }
-    return path;
-  })();
+const bigState = (): Promise<string> => {
+  big ??= fillNamespace(api.url, "big");
   return big;
-}
-
-/** Opens a watch list of `path` and pauses its reader at once. */
-async function pausedWatchList(path: string): Promise<IncomingMessage> {
-  const req = request(`${api.url}${path}?${WATCH_LIST}`);
-  req.end();
-  const [res] = (await once(req, "response")) as [IncomingMessage];
-  res.pause();
-  return res;
-}
+};
+const pausedWatchList = (path: string) => pausedWatch(`${api.url}${path}?${WATCH_LIST}`);
 
 async function openWatchers(): Promise<number> {
   const text = await (await fetch(`${api.url}/metrics`)).text();

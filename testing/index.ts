@@ -2,6 +2,7 @@
 
 export { processCpuMs } from "../runtime-shim/backends/process/proc-cpu.js";
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
+export { fillNamespace, pausedWatch } from "./big-state.js";
 export { startEtcd, type TestEtcd } from "./etcd.js";
 export { type ExecStream, openExecStream } from "./exec-stream.js";
 export { nodeObjectAt } from "./node-object.js";

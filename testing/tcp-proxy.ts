@@ -1,7 +1,8 @@
 // A TCP proxy for fault-injection tests: forwards 127.0.0.1:<port> to a target, and can freeze the
 // connections it carries (bytes stop flowing both ways, the sockets stay open: what a dead peer or
 // a network partition looks like, with no FIN or RST to notice). Connections made after a freeze
-// flow normally.
+// flow normally. It can also go down (every connection closed, new ones refused, as when the
+// target stops) and come back up.
 
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -11,13 +12,21 @@ export interface TcpProxy {
   readonly accepted: number;
   /** Stops the bytes of every open connection (both directions), keeping the sockets open. */
   freeze(): void;
+  /** Closes every open connection and refuses new ones until up(). */
+  down(): void;
+  up(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let accepted = 0;
+  let refusing = false;
   const server: Server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
     accepted++;
     const upstream = connect(targetPort, targetHost);
     const pair: [Socket, Socket] = [client, upstream];
@@ -45,6 +54,17 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
         a.pause();
         b.pause();
       }
+    },
+    down() {
+      refusing = true;
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      pairs.clear();
+    },
+    up() {
+      refusing = false;
     },
     async close() {
       for (const [a, b] of pairs) {

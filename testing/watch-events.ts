@@ -6,6 +6,8 @@ import { decodeWatchStream } from "../client/index.js";
 export interface WatchEvents {
   /** Decoded watch events; tests look into them freely. */
   events: any[];
+  /** The stream has ended: the server closed it, or close() was called. */
+  readonly ended: boolean;
   close(): void;
 }
 
@@ -15,6 +17,7 @@ export async function openWatchEvents(url: string): Promise<WatchEvents> {
   const res = await fetch(url, { signal: ac.signal });
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   const events: any[] = [];
+  let ended = false;
   void (async () => {
     try {
       for await (const ev of decodeWatchStream(res.body as unknown as AsyncIterable<Uint8Array>))
@@ -22,6 +25,13 @@ export async function openWatchEvents(url: string): Promise<WatchEvents> {
     } catch {
       // aborted by close(), or the server went away: the test sees what arrived
     }
+    ended = true;
   })();
-  return { events, close: () => ac.abort() };
+  return {
+    events,
+    get ended() {
+      return ended;
+    },
+    close: () => ac.abort(),
+  };
 }
