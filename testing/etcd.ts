@@ -2,7 +2,8 @@
 // process group), data removed afterwards. Needs the Debian `etcd-server` package.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { etcdArgs, etcdEnv } from "../cli/cluster/index.js";
@@ -22,7 +23,17 @@ export interface TestEtcd {
   stop(): Promise<void>;
 }
 
-async function healthy(endpoint: string): Promise<boolean> {
+async function healthy(endpoint: string, ca?: string): Promise<boolean> {
+  if (ca) {
+    return new Promise((resolve) => {
+      const req = httpsGet(`${endpoint}/health`, { ca, timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
+  }
   try {
     const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
     return res.ok;
@@ -31,12 +42,20 @@ async function healthy(endpoint: string): Promise<boolean> {
   }
 }
 
-export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtcd> {
+export interface TestEtcdOptions {
+  binary?: string;
+  /** Serve clients over TLS (https endpoint): PEM files of the server's certificate and key, and
+   * of the CA that signed it (for the health check). */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
+export async function startEtcd(opts: TestEtcdOptions = {}): Promise<TestEtcd> {
   const binary = opts.binary ?? process.env.K8TS_ETCD_BINARY ?? "etcd";
   const dataDir = mkdtempSync(join(tmpdir(), "k8ts-etcd-"));
   const clientPort = await freePort();
   const peerPort = await freePort();
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const endpoint = `${opts.tls ? "https" : "http"}://127.0.0.1:${clientPort}`;
+  const ca = opts.tls ? readFileSync(opts.tls.caFile, "utf8") : undefined;
   let child: ChildProcess | undefined;
   let stderr = "";
 
@@ -52,6 +71,7 @@ export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtc
         logLevel: "error",
         // Tests want fast commits more than durability across power loss.
         unsafeNoFsync: true,
+        tls: opts.tls,
       }),
       { detached: true, stdio: ["ignore", "ignore", "pipe"], env: etcdEnv() },
     );
@@ -63,7 +83,7 @@ export async function startEtcd(opts: { binary?: string } = {}): Promise<TestEtc
     );
     exited.catch(() => {});
     await Promise.race([
-      waitFor(() => healthy(endpoint), { timeoutMs: 20_000, what: "etcd to become healthy" }),
+      waitFor(() => healthy(endpoint, ca), { timeoutMs: 20_000, what: "etcd to become healthy" }),
       exited,
     ]);
   };

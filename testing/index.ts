@@ -3,7 +3,8 @@
 export { processCpuMs } from "../runtime-shim/backends/process/proc-cpu.js";
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
 export { fillNamespace, pausedWatch } from "./big-state.js";
-export { startEtcd, type TestEtcd } from "./etcd.js";
+export { makeServerCerts, type TestCerts } from "./certs.js";
+export { startEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.js";
 export { type ExecStream, openExecStream } from "./exec-stream.js";
 export { nodeObjectAt } from "./node-object.js";
 export { SCALED_BACKOFF, startTestClusterWithNode, startTestNode, type TestNode } from "./nodeagent.js";

@@ -3,6 +3,8 @@
 // update/delete: the mod revision must be the one the caller read), so a write is all or nothing
 // and a stale writer gets a conflict instead of overwriting someone else's change.
 
+import { readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
 import { Etcd3 } from "etcd3";
 import type { KubeObject } from "../../api/meta.js";
 import type { ResourceType } from "../../api/resources.js";
@@ -68,8 +70,10 @@ export class EtcdStorage {
     opts: { requestTimeoutMs?: number } = {},
   ) {
     const timeout = opts.requestTimeoutMs ?? 5000;
+    const credentials = grpcTrust(endpoints);
     this.client = new Etcd3({
       hosts: endpoints,
+      ...(credentials ? { credentials } : {}),
       dialTimeout: 2000,
       // Unary calls fail fast when etcd is unreachable so the API answers 503 instead of hanging.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
@@ -316,6 +320,24 @@ export class EtcdStorage {
       throw new StorageUnavailableError(msg);
     }
   }
+}
+
+/**
+ * The CAs the etcd3 client (grpc-js) trusts for https endpoints: Node's own set, which node:tls
+ * (the lean client) uses, the bundled roots plus NODE_EXTRA_CA_CERTS. grpc-js alone trusts only
+ * the bundled roots, so an etcd whose CA a user added that way served everything but the lease
+ * grants of expiring Events (503 "unable to verify the first certificate"). Undefined: its default.
+ */
+function grpcTrust(endpoints: string[]): { rootCertificate: Buffer } | undefined {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (!extra || !endpoints.some((e) => e.startsWith("https:"))) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(extra, "utf8");
+  } catch {
+    return undefined; // Node has warned about the file already; the bundled roots remain
+  }
+  return { rootCertificate: Buffer.from([...rootCertificates, pem].join("\n")) };
 }
 
 function encode(obj: KubeObject): string {

@@ -15,10 +15,12 @@ export interface EtcdLayout {
    * since the last snapshot in memory, so this bounds how its RSS grows with the writes.
    */
   snapshotCount?: number;
+  /** Serve clients over TLS with this certificate and key (PEM files); the peer URL stays plain. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export function etcdArgs(l: EtcdLayout): string[] {
-  const client = `http://127.0.0.1:${l.clientPort}`;
+  const client = `${l.tls ? "https" : "http"}://127.0.0.1:${l.clientPort}`;
   const peer = `http://127.0.0.1:${l.peerPort}`;
   const args = [
     `--name=${l.name}`,
@@ -33,6 +35,7 @@ export function etcdArgs(l: EtcdLayout): string[] {
   ];
   if (l.unsafeNoFsync) args.push("--unsafe-no-fsync");
   if (l.snapshotCount !== undefined) args.push(`--snapshot-count=${l.snapshotCount}`);
+  if (l.tls) args.push(`--cert-file=${l.tls.certFile}`, `--key-file=${l.tls.keyFile}`);
   return args;
 }
 

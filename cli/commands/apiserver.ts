@@ -15,7 +15,9 @@ const flags = {
 export const command: Command = {
   summary: "run the API server (Kubernetes REST API on etcd)",
   usage: `Flags:
-  --etcd-servers URLS   comma-separated etcd client URLs (default http://127.0.0.1:2379)
+  --etcd-servers URLS   comma-separated etcd client URLs (default http://127.0.0.1:2379); for an
+                        etcd serving TLS, https:// URLs, with its CA trusted through
+                        NODE_EXTRA_CA_CERTS=ca.pem if it is not a public one
   --etcd-prefix PREFIX  key prefix in etcd (default /registry)
   --bind-address IP     address to listen on (default 127.0.0.1)
   --port N              port to listen on (default 6443; 0 picks a free one)`,
