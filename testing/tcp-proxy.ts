@@ -1,8 +1,8 @@
 // A TCP proxy for fault-injection tests: forwards 127.0.0.1:<port> to a target, and can freeze the
 // connections it carries (bytes stop flowing both ways, the sockets stay open: what a dead peer or
 // a network partition looks like, with no FIN or RST to notice). Connections made after a freeze
-// flow normally. It can also go down (every connection closed, new ones refused, as when the
-// target stops) and come back up.
+// flow normally. It can also go down (every connection closed, new ones closed as soon as they
+// are accepted, much as when the target stops) and come back up.
 
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -12,7 +12,7 @@ export interface TcpProxy {
   readonly accepted: number;
   /** Stops the bytes of every open connection (both directions), keeping the sockets open. */
   freeze(): void;
-  /** Closes every open connection and refuses new ones until up(). */
+  /** Closes every open connection, and each new one as it is accepted, until up(). */
   down(): void;
   up(): void;
   close(): Promise<void>;
