@@ -759,13 +759,18 @@ describe("events", () => {
       type: "Normal",
     });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
-    const kv = (await c.apiserver.storage.client.get("/registry/events/default/ev1").exec()).kvs[0]!;
-    assert.notEqual(String(kv.lease), "0");
-    const ttl = await c.apiserver.storage.client.leaseClient.leaseTimeToLive({ ID: kv.lease });
-    assert.ok(Number(ttl.TTL) >= 3600, `ttl ${ttl.TTL}`);
-    await call("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "no-ttl" } });
-    const cm = (await c.apiserver.storage.client.get("/registry/configmaps/default/no-ttl").exec()).kvs[0]!;
-    assert.equal(String(cm.lease), "0");
+    const etcd = c.etcd.client();
+    try {
+      const kv = (await etcd.get("/registry/events/default/ev1").exec()).kvs[0]!;
+      assert.notEqual(String(kv.lease), "0");
+      const ttl = await etcd.leaseClient.leaseTimeToLive({ ID: kv.lease });
+      assert.ok(Number(ttl.TTL) >= 3600, `ttl ${ttl.TTL}`);
+      await call("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name: "no-ttl" } });
+      const cm = (await etcd.get("/registry/configmaps/default/no-ttl").exec()).kvs[0]!;
+      assert.equal(String(cm.lease), "0");
+    } finally {
+      etcd.close();
+    }
   });
 });
 

@@ -64,7 +64,7 @@ test("etcd compacted past the API server's watch while cut off: every watch ends
       });
     }
     // The API server's watch would resume from before these writes: compacted away.
-    await direct.client.kv.compact({ revision: String(await direct.revision()) });
+    await etcd.compact();
     proxy.up();
 
     await waitFor(() => plain!.ended, { timeoutMs: 15_000, what: "the plain watch to be ended" });

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Etcd3 } from "etcd3";
 import { etcdArgs, etcdEnv } from "../cli/cluster/index.js";
 import { freePort } from "./ports.js";
 import { waitFor } from "./wait.js";
@@ -21,6 +22,10 @@ export interface TestEtcd {
   restart(): Promise<void>;
   /** Stops etcd and removes its data. */
   stop(): Promise<void>;
+  /** A client of its own (the etcd3 package), for what tests do behind the API server's back. */
+  client(): Etcd3;
+  /** Compacts its history up to the newest revision. */
+  compact(): Promise<void>;
 }
 
 async function healthy(endpoint: string, ca?: string): Promise<boolean> {
@@ -101,6 +106,9 @@ export async function startEtcd(opts: TestEtcdOptions = {}): Promise<TestEtcd> {
     await gone;
   };
 
+  const client = () =>
+    new Etcd3({ hosts: endpoint, ...(ca ? { credentials: { rootCertificate: Buffer.from(ca) } } : {}) });
+
   try {
     await launch();
   } catch (err) {
@@ -117,6 +125,16 @@ export async function startEtcd(opts: TestEtcdOptions = {}): Promise<TestEtcd> {
     },
     kill,
     restart: launch,
+    client,
+    async compact() {
+      const c = client();
+      try {
+        const { header } = await c.kv.range({ key: Buffer.from("/") });
+        await c.kv.compact({ revision: header.revision });
+      } finally {
+        c.close();
+      }
+    },
     async stop() {
       await kill();
       rmSync(dataDir, { recursive: true, force: true });

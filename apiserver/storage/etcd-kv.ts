@@ -1,6 +1,6 @@
-// etcd's KV service (Range and Txn) for the API server's reads and writes: one unary gRPC call
-// per operation with a deadline, bytes encoded by etcd-wire.ts; and Watch streams (etcd-watch.ts)
-// on a second connection. The etcd3 client wraps each call in retry and circuit-breaker
+// etcd's KV service (Range and Txn) for the API server's reads and writes, and its Lease service's
+// grants for expiring objects: one unary gRPC call per operation with a deadline, bytes encoded by
+// etcd-wire.ts; and Watch streams (etcd-watch.ts) on a second connection. The etcd3 client wraps each call in retry and circuit-breaker
 // policies and converts messages through generic object mappers; that cost CPU on every write and
 // bought nothing here, where a failed call must become a 503 at once (clients retry, as Kubernetes
 // clients do).
@@ -8,8 +8,10 @@
 // Several endpoints: calls go to one until it reports UNAVAILABLE, then to the next.
 
 import {
+  decodeLeaseGrantResponse,
   decodeRangeResponse,
   decodeTxnResponse,
+  encodeLeaseGrantRequest,
   encodeRangeRequest,
   encodeTxnRequest,
   type RangeRequest,
@@ -45,6 +47,13 @@ export class EtcdKv {
 
   async txn(req: TxnRequest): Promise<TxnResponse> {
     return decodeTxnResponse(await this.call("/etcdserverpb.KV/Txn", encodeTxnRequest(req)));
+  }
+
+  /** A new lease of `ttlSeconds`, without keep-alive (keys put with it go when it expires): its ID. */
+  async leaseGrant(ttlSeconds: number): Promise<string> {
+    return decodeLeaseGrantResponse(
+      await this.call("/etcdserverpb.Lease/LeaseGrant", encodeLeaseGrantRequest(ttlSeconds)),
+    );
   }
 
   /** A stream (etcd's Watch) to the current endpoint; UNAVAILABLE moves on to the next. */

@@ -1,6 +1,6 @@
 // The protobuf wire form of the part of etcd's API the API server uses (etcdserverpb.KV Range
-// and Txn, with Put and DeleteRange inside transactions; etcdserverpb.Watch's create request and
-// its responses; field numbers from etcd's rpc.proto and kv.proto). Written by hand over protobufjs' Writer and Reader so a request costs
+// and Txn, with Put and DeleteRange inside transactions; etcdserverpb.Lease's LeaseGrant;
+// etcdserverpb.Watch's create request and its responses; field numbers from etcd's rpc.proto and kv.proto). Written by hand over protobufjs' Writer and Reader so a request costs
 // one buffer and no object conversion: the etcd3 client's generic path (proto-loader's
 // fromObject/toObject, 64-bit integers as strings) was a visible part of every API write.
 
@@ -194,6 +194,26 @@ function readRange(r: Reader, end: number): RangeResponse {
     }
   }
   return out;
+}
+
+/** LeaseGrantRequest: TTL (1) in seconds; ID (2) left 0, so etcd picks it. */
+export function encodeLeaseGrantRequest(ttlSeconds: number): Uint8Array {
+  return Writer.create().uint32(tag(1, VARINT)).int64(ttlSeconds).finish();
+}
+
+/** LeaseGrantResponse: the lease ID (2) in decimal (64-bit); etcd's refusal (error, 4) throws. */
+export function decodeLeaseGrantResponse(b: Uint8Array): string {
+  const r = Reader.create(b);
+  let id = "";
+  let error = "";
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t >>> 3 === 2) id = String(r.int64());
+    else if (t >>> 3 === 4) error = r.string();
+    else r.skipType(t & 7);
+  }
+  if (error || !id || id === "0") throw new Error(`etcd granted no lease: ${error || "no ID in the answer"}`);
+  return id;
 }
 
 export function decodeRangeResponse(b: Uint8Array): RangeResponse {

@@ -3,9 +3,6 @@
 // update/delete: the mod revision must be the one the caller read), so a write is all or nothing
 // and a stale writer gets a conflict instead of overwriting someone else's change.
 
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { Etcd3 } from "etcd3";
 import type { KubeObject } from "../../api/meta.js";
 import type { ResourceType } from "../../api/resources.js";
 import { ApiError, alreadyExists, conflict, notFound, StorageUnavailableError } from "../errors.js";
@@ -59,9 +56,7 @@ interface ContinueToken {
 const PAGE = 500;
 
 export class EtcdStorage {
-  /** The etcd3 client, for leases. */
-  readonly client: Etcd3;
-  /** Reads, writes and watches: a direct client (etcd-kv.ts, etcd-watch.ts). */
+  /** Reads, writes, lease grants and watches: a direct client (etcd-kv.ts, etcd-watch.ts). */
   private readonly kv: EtcdKv;
 
   constructor(
@@ -69,21 +64,12 @@ export class EtcdStorage {
     readonly prefix = "/registry",
     opts: { requestTimeoutMs?: number } = {},
   ) {
-    const timeout = opts.requestTimeoutMs ?? 5000;
-    const credentials = grpcTrust(endpoints);
-    this.client = new Etcd3({
-      hosts: endpoints,
-      ...(credentials ? { credentials } : {}),
-      dialTimeout: 2000,
-      // Unary calls fail fast when etcd is unreachable so the API answers 503 instead of hanging.
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
-    });
-    this.kv = new EtcdKv(endpoints, timeout);
+    // Calls fail fast when etcd is unreachable, so the API answers 503 instead of hanging.
+    this.kv = new EtcdKv(endpoints, opts.requestTimeoutMs ?? 5000);
   }
 
   close(): void {
     this.kv.close();
-    this.client.close();
   }
 
   /** /registry/pods/default/p1, /registry/deployments.apps/default/web, /registry/nodes/n1 */
@@ -200,9 +186,7 @@ export class EtcdStorage {
     const now = Date.now();
     if (this.lease && this.lease.ttl === ttlSeconds && now < this.lease.until) return this.lease.id;
     const reuseMs = 60_000;
-    const grant = this.guard(() =>
-      this.client.lease(ttlSeconds + reuseMs / 1000, { autoKeepAlive: false }).grant(),
-    );
+    const grant = this.guard(() => this.kv.leaseGrant(ttlSeconds + reuseMs / 1000));
     this.lease = { id: grant, ttl: ttlSeconds, until: now + reuseMs };
     grant.catch(() => {
       if (this.lease?.id === grant) this.lease = undefined;
@@ -320,24 +304,6 @@ export class EtcdStorage {
       throw new StorageUnavailableError(msg);
     }
   }
-}
-
-/**
- * The CAs the etcd3 client (grpc-js) trusts for https endpoints: Node's own set, which node:tls
- * (the lean client) uses, the bundled roots plus NODE_EXTRA_CA_CERTS. grpc-js alone trusts only
- * the bundled roots, so an etcd whose CA a user added that way served everything but the lease
- * grants of expiring Events (503 "unable to verify the first certificate"). Undefined: its default.
- */
-function grpcTrust(endpoints: string[]): { rootCertificate: Buffer } | undefined {
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (!extra || !endpoints.some((e) => e.startsWith("https:"))) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(extra, "utf8");
-  } catch {
-    return undefined; // Node has warned about the file already; the bundled roots remain
-  }
-  return { rootCertificate: Buffer.from([...rootCertificates, pem].join("\n")) };
 }
 
 function encode(obj: KubeObject): string {

@@ -6,7 +6,7 @@
 // stream, a 5-byte length prefix, the reply's data and its grpc-status trailer (gRPC over HTTP/2,
 // https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md). node:http2's per-request
 // machinery was the next largest cost, so the streams run on our own HTTP/2 connection
-// (h2-connection.ts). Watches and leases stay elsewhere (grpc-stream.ts on node:http2, etcd3).
+// (h2-connection.ts). Watches stay elsewhere (grpc-stream.ts on node:http2).
 //
 // Failures: a call that cannot reach the server, breaks off or passes its deadline rejects with a
 // GrpcError of code UNAVAILABLE (14) or DEADLINE_EXCEEDED (4); a server's non-OK status keeps its
