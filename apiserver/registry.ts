@@ -174,7 +174,9 @@ export class Registry {
       }
       if (o.dryRun) return finish(r, next);
       try {
-        const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion), ttlFor(r));
+        const written = await this.storage.update(r, next, Number(cur.metadata.resourceVersion), {
+          ttlSeconds: ttlFor(r),
+        });
         return finish(r, await this.afterUpdate(r, written));
       } catch (err) {
         if (fromCache && err instanceof ApiError && err.reason === "Conflict") {
@@ -311,16 +313,9 @@ export class Registry {
       try {
         // The node must still be there when the bind commits: the check above may have read a
         // cache that has not yet heard of its deletion.
-        const written = await this.storage.update(
-          pods,
-          next,
-          Number(cur.metadata.resourceVersion),
-          undefined,
-          {
-            r: nodes,
-            name: node,
-          },
-        );
+        const written = await this.storage.update(pods, next, Number(cur.metadata.resourceVersion), {
+          whileExists: { r: nodes, name: node },
+        });
         return finish(pods, written);
       } catch (err) {
         if (!(err instanceof ApiError && err.reason === "Conflict") || attempt >= MAX_CONFLICT_RETRIES)

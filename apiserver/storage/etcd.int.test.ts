@@ -54,7 +54,7 @@ describe("etcd storage", () => {
     const node = await storage.create(nodes, { apiVersion: "v1", kind: "Node", metadata: { name: "n1" } });
     const whileN1 = { r: nodes, name: "n1" };
     const update = (v: string, rv: string | undefined) =>
-      storage.update(configmaps, cm("needs-n1", { v }), Number(rv), undefined, whileN1);
+      storage.update(configmaps, cm("needs-n1", { v }), Number(rv), { whileExists: whileN1 });
     const a = await storage.create(configmaps, cm("needs-n1", { v: "1" }));
     const b = await update("2", a.metadata.resourceVersion);
     await assert.rejects(update("3", a.metadata.resourceVersion), (e: ApiError) => e.reason === "Conflict");

@@ -167,13 +167,13 @@ export class EtcdStorage {
     r: ResourceType,
     obj: KubeObject,
     expectedRv: number,
-    ttlSeconds?: number,
-    whileExists?: ObjectRef,
+    opts: { ttlSeconds?: number; whileExists?: ObjectRef } = {},
   ): Promise<KubeObject> {
     const key = this.key(r, obj.metadata.namespace, obj.metadata.name!);
     // An expiring object's clock restarts with each update (a repeated event lives on).
-    const lease = ttlSeconds ? await this.leaseFor(ttlSeconds) : undefined;
-    return this.compareAndSwap(r, obj, expectedRv, { put: { key, value: encode(obj), lease } }, whileExists);
+    const lease = opts.ttlSeconds ? await this.leaseFor(opts.ttlSeconds) : undefined;
+    const put = { put: { key, value: encode(obj), lease } };
+    return this.compareAndSwap(r, obj, expectedRv, put, opts.whileExists);
   }
 
   private lease: { id: Promise<string>; ttl: number; until: number } | undefined;
