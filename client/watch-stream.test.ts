@@ -57,3 +57,13 @@ test("a line that is not a watch event is an error, not a silent skip", async ()
     );
   }
 });
+
+test("chunks that are views into a larger buffer (not at its start) decode as their own bytes", async () => {
+  const text = `${lines.map((l) => JSON.stringify(l)).join("\r\n")}\r\n`;
+  const padded = new TextEncoder().encode(`garbage-before${text}garbage-after`);
+  const view = padded.subarray("garbage-before".length, "garbage-before".length + Buffer.byteLength(text));
+  async function* views() {
+    for (let at = 0; at < view.length; at += 5) yield view.subarray(at, at + 5);
+  }
+  assert.deepEqual(await collect(decodeWatchStream(views())), lines);
+});

@@ -25,35 +25,28 @@ export class WatchDecodeError extends Error {
 export async function* decodeWatchStream<T extends KubeObject>(
   chunks: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<WatchEventOf<T>> {
-  /** The start of a line that continues in the next chunk. */
-  let head: Buffer | undefined;
+  /** The start of a line that continues in a later chunk, in pieces (joined once, at its end). */
+  const head: Buffer[] = [];
   for await (const chunk of chunks) {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let from = 0;
-    let nl = buf.indexOf(NEWLINE);
-    if (head) {
-      if (nl < 0) {
-        head = Buffer.concat([head, buf]);
-        continue;
-      }
-      const line = Buffer.concat([head, buf.subarray(0, nl)]);
-      head = undefined;
-      const ev = lineEvent<T>(line, 0, line.length);
+    for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, from)) {
+      let ev: WatchEventOf<T> | undefined;
+      if (head.length > 0) {
+        head.push(buf.subarray(0, nl));
+        const line = Buffer.concat(head);
+        head.length = 0;
+        ev = lineEvent<T>(line, 0, line.length);
+      } else ev = lineEvent<T>(buf, from, nl);
       if (ev) yield ev;
       from = nl + 1;
-      nl = buf.indexOf(NEWLINE, from);
-    }
-    while (nl >= 0) {
-      const ev = lineEvent<T>(buf, from, nl);
-      if (ev) yield ev;
-      from = nl + 1;
-      nl = buf.indexOf(NEWLINE, from);
     }
     // Copied: the chunk's memory is not ours to keep.
-    if (from < buf.length) head = Buffer.from(buf.subarray(from));
+    if (from < buf.length) head.push(Buffer.from(buf.subarray(from)));
   }
-  if (head) {
-    const ev = lineEvent<T>(head, 0, head.length);
+  if (head.length > 0) {
+    const line = Buffer.concat(head);
+    const ev = lineEvent<T>(line, 0, line.length);
     if (ev) yield ev;
   }
 }
