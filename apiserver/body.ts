@@ -23,7 +23,10 @@ export function mediaType(contentType: string | undefined): string {
 
 /** Parses raw bytes as JSON or YAML (one document); a clear 400 when malformed. */
 export function parseDocument(raw: Buffer, type: string): unknown {
-  const text = raw.toString("utf8");
+  return parseText(raw.toString("utf8"), type);
+}
+
+function parseText(text: string, type: string): unknown {
   if (text.trim() === "") throw badRequest("the request body is empty: send a JSON object");
   try {
     if (type.includes("yaml")) return parseYaml(text, { uniqueKeys: true });
@@ -60,10 +63,11 @@ export function decodeObject(
       throw err;
     }
   } else if (type === "application/json" || type === "application/yaml" || type === "*/*") {
-    value = parseDocument(raw, type);
+    const text = raw.toString("utf8");
+    value = parseText(text, type);
     if (mode === "Strict" && type === "application/json") {
       // JSON.parse keeps the last of duplicate keys silently; strict decoding refuses them.
-      const dups = findDuplicateKeys(raw.toString("utf8"));
+      const dups = findDuplicateKeys(text);
       if (dups.length) {
         throw badRequest(
           `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${dups.join(", ")}`,
