@@ -12,13 +12,12 @@
 import { request } from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { Etcd3 } from "etcd3";
-import { EtcdKv } from "../../apiserver/storage/etcd-kv.js";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 import { etcdVersion } from "../etcd-version.js";
 import { HttpConnection } from "../http-connection.js";
 import { percentile } from "../percentile.js";
 import { runPool } from "../pool.js";
+import { rawPuts } from "../raw-etcd.js";
 import { send } from "../send.js";
 
 const { values } = parseArgs({
@@ -79,31 +78,21 @@ async function main() {
   try {
     await waitHttpOk(`${url}/readyz`);
 
-    // Baseline: raw etcd puts of the same values at the same concurrency.
-    const client = new Etcd3({ hosts: etcd.endpoint });
+    // Baseline: raw etcd puts of the same values at the same concurrency, through the etcd3 client
+    // and through the API server's own lean KV client, each warmed up first (bench/raw-etcd.ts),
+    // so the ratio is not flattered by a slow or cold baseline: the faster of the two is judged.
     const pids = { etcd: etcd.pid, apiserver: api.child.pid };
-    let meter = cpuMeter(pids);
-    const raw = await runPool(PODS, CONC, async (i) => {
-      await client.put(`/baseline/pods/default/bench-${i}`).value(podBody(i));
-    });
-    client.close();
-    const rawCpu = meter(PODS);
-    // A second baseline through the lean KV client the API server itself uses (no etcd3 wrappers),
-    // so the ratio is not flattered by a slow baseline client: the faster of the two is the one judged.
-    const kv = new EtcdKv([etcd.endpoint]);
-    meter = cpuMeter(pids);
-    const rawDirect = await runPool(PODS, CONC, async (i) => {
-      await kv.txn({
-        compare: [],
-        success: [{ put: { key: `/baseline2/pods/default/bench-${i}`, value: podBody(i) } }],
-      });
-    });
-    kv.close();
-    const rawDirectCpu = meter(PODS);
-
+    const phaseCpu = () => {
+      const meter = cpuMeter(pids);
+      return () => meter(PODS);
+    };
+    const raw = await rawPuts(etcd.endpoint, "etcd3", PODS, CONC, podBody, phaseCpu);
+    const rawCpu = raw.measured;
+    const rawDirect = await rawPuts(etcd.endpoint, "lean", PODS, CONC, podBody, phaseCpu);
+    const rawDirectCpu = rawDirect.measured;
     let failures = 0;
     const conns = Array.from({ length: CONC }, () => new HttpConnection("127.0.0.1", port));
-    meter = cpuMeter(pids);
+    const meter = cpuMeter(pids);
     const api1 = await runPool(PODS, CONC, async (i, worker) => {
       const answer = await conns[worker]!.request("POST", "/api/v1/namespaces/default/pods", podBody(i));
       if (answer.status !== 201) failures++;
@@ -185,7 +174,7 @@ async function main() {
         measures:
           "apiserver: POST /api/v1/namespaces/default/pods (keep-alive HTTP/1.1, JSON) by `concurrency` clients, " +
           "each on its own connection through a lean client (bench/http-connection.ts); " +
-          "rawEtcd: put of the same JSON value at the same concurrency, run first, through the etcd3 client and " +
+          "rawEtcd: put of the same JSON value at the same concurrency, run first (each client warmed up by untimed puts), through the etcd3 client and " +
           "through the API server's own lean KV client (rawEtcdDirect); ratio = apiserver creates per second over " +
           "the faster of the two. cpuMsPerCreate/cpuMsPerPut: CPU time (user+system) of etcd, the API server and " +
           "this client process during the phase divided by pods, steadier than rates on a shared machine.",

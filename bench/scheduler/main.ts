@@ -4,8 +4,9 @@
 // Each mode runs on a fresh cluster (etcd, a real API server and a real `k8ts scheduler` as child
 // processes):
 //   1. raw etcd: N puts of pod-sized JSON at concurrency C (the ceiling: a bind is one etcd write),
-//      through the etcd3 client and through the API server's own lean KV client, each after 2,000
-//      untimed puts that warm it up; the faster is the ceiling. The scheduler binds with the same concurrency (--max-binds-in-flight C);
+//      through the etcd3 client and the API server's own lean KV client, each warmed up first
+//      (bench/raw-etcd.ts); the faster is the ceiling. The scheduler binds with the same
+//      concurrency (--max-binds-in-flight C);
 //   2. M Node objects created through the API (16 cpu, 64 GiB, 110 pods each);
 //   3. N pods with varied requests POSTed by C concurrent clients; a watch in this process notes
 //      when each pod is seen bound;
@@ -31,12 +32,11 @@
 import { request } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { Etcd3 } from "etcd3";
-import { EtcdKv } from "../../apiserver/storage/etcd-kv.js";
 import { freePort, processCpuMs, startEtcd, startK8ts, waitHttpOk } from "../../testing/index.js";
 import { etcdVersion } from "../etcd-version.js";
 import { percentile } from "../percentile.js";
 import { runPool } from "../pool.js";
+import { type RawClient, rawPuts } from "../raw-etcd.js";
 import { send } from "../send.js";
 
 const { values } = parseArgs({
@@ -56,8 +56,6 @@ if (!["both", "backlog", "stream"].includes(values.mode!)) {
 }
 type Mode = "backlog" | "stream";
 const MODES: Mode[] = values.mode === "both" ? ["backlog", "stream"] : [values.mode as Mode];
-/** Untimed raw puts before the timed ones. */
-const RAW_WARM_UP_PUTS = 2000;
 const NODE = { cpu: 16_000, memory: 64 * 1024 ** 3, pods: 110 };
 const CPU_CHOICES = [100, 250, 500, 1000, 2000]; // millicores
 const MEM_CHOICES = [128, 256, 512, 1024, 2048]; // MiB
@@ -187,30 +185,6 @@ async function eventsWritten(metricsUrl: string): Promise<void> {
   }
 }
 
-/**
- * Puts per second through `put` at the bench's concurrency, timed after RAW_WARM_UP_PUTS untimed
- * ones (measured cold, a client's first puts ran 15-50% slower than later ones: its connection and
- * the JIT of its code), and etcd's CPU milliseconds per timed put.
- */
-async function rawPutRate(
-  etcdPid: number,
-  asks: PodAsk[],
-  prefix: string,
-  put: (key: string, value: string) => Promise<unknown>,
-): Promise<{ perSecond: number; etcdCpuMsPerPut: number }> {
-  await runPool(Math.min(PODS, RAW_WARM_UP_PUTS), CONC, async (i) => {
-    await put(`${prefix}/warm-up/bench-${i}`, podBody(i, asks[i]!));
-  });
-  const cpuAtStart = processCpuMs(etcdPid) ?? Number.NaN;
-  const { seconds } = await runPool(PODS, CONC, async (i) => {
-    await put(`${prefix}/pods/default/bench-${i}`, podBody(i, asks[i]!));
-  });
-  return {
-    perSecond: PODS / seconds,
-    etcdCpuMsPerPut: ((processCpuMs(etcdPid) ?? Number.NaN) - cpuAtStart) / PODS,
-  };
-}
-
 /** One mode on a fresh cluster. */
 async function runMode(mode: Mode, asks: PodAsk[]) {
   const etcd = await startEtcd();
@@ -235,21 +209,19 @@ async function runMode(mode: Mode, asks: PodAsk[]) {
   try {
     await waitHttpOk(`${url}/readyz`);
 
-    // 1. The ceiling: raw etcd puts of pod-sized values at the same concurrency, through two
-    // clients: etcd3 (the npm client) and the lean KV client the API server itself uses, so the
-    // ceiling is not lowered by a slow client. The faster is judged, as bench/apiserver does.
-    const client = new Etcd3({ hosts: etcd.endpoint });
-    const viaEtcd3 = await rawPutRate(etcd.pid, asks, "/baseline/etcd3", (key, value) =>
-      client.put(key).value(value).exec(),
-    );
-    const kv = new EtcdKv([etcd.endpoint]);
-    const viaLean = await rawPutRate(etcd.pid, asks, "/baseline/lean", (key, value) =>
-      kv.txn({ compare: [], success: [{ put: { key, value } }] }),
-    );
-    kv.close();
+    // 1. The ceiling: raw etcd puts of pod-sized values at the same concurrency, through each
+    // client (bench/raw-etcd.ts); the faster is judged, and etcd's CPU per put is its.
+    const etcdCpuPerPut = () => {
+      const at = processCpuMs(etcd.pid) ?? Number.NaN;
+      return () => ((processCpuMs(etcd.pid) ?? Number.NaN) - at) / PODS;
+    };
+    const rawRate = async (client: RawClient) => {
+      const r = await rawPuts(etcd.endpoint, client, PODS, CONC, (i) => podBody(i, asks[i]!), etcdCpuPerPut);
+      return { perSecond: PODS / r.seconds, etcdCpuMsPerPut: r.measured };
+    };
+    const viaEtcd3 = await rawRate("etcd3");
+    const viaLean = await rawRate("lean");
     const raw = viaLean.perSecond >= viaEtcd3.perSecond ? viaLean : viaEtcd3;
-    await client.delete().prefix("/baseline/");
-    client.close();
 
     // 2. Nodes, then the scheduler.
     let nodeFailures = 0;
