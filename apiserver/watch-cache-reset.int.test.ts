@@ -11,15 +11,17 @@ import { INITIAL_EVENTS_END_ANNOTATION } from "../api/index.js";
 import { resourceFor } from "../api/resources.js";
 import { decodeWatchStream } from "../client/index.js";
 import {
+  BIG_STATE_OBJECTS,
   fillNamespace,
   openWatchEvents,
   pausedWatch,
   startEtcd,
   startTcpProxy,
+  type TcpProxy,
   type WatchEvents,
   waitFor,
 } from "../testing/index.js";
-import { startApiServer } from "./index.js";
+import { type ApiServer, startApiServer } from "./index.js";
 import { EtcdStorage } from "./storage/etcd.js";
 
 const WATCH_LIST =
@@ -31,25 +33,27 @@ test("etcd compacted past the API server's watch while cut off: every watch ends
   timeout: 90_000,
 }, async () => {
   const etcd = await startEtcd();
-  const proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
-  const api = await startApiServer({ etcdServers: [`http://127.0.0.1:${proxy.port}`], port: 0 });
   // Writes that bypass the API server, made while it cannot reach etcd.
   const direct = new EtcdStorage([etcd.endpoint], "/registry", { requestTimeoutMs: 3000 });
   const configmaps = resourceFor("", "configmaps")!;
+  let proxy: TcpProxy | undefined;
+  let api: ApiServer | undefined;
   let plain: WatchEvents | undefined;
   let fresh: WatchEvents | undefined;
   let midState: IncomingMessage | undefined;
   try {
-    // 300 objects of 30 KB: far more than the sockets of a paused reader hold (about 4 MB here).
-    const path = await fillNamespace(api.url, "big", 300);
-    const listed = (await (await fetch(`${api.url}${path}?limit=1`)).json()) as any;
+    proxy = await startTcpProxy(Number(new URL(etcd.endpoint).port));
+    api = await startApiServer({ etcdServers: [`http://127.0.0.1:${proxy.port}`], port: 0 });
+    const url = api.url;
+    const path = await fillNamespace(url, "big");
+    const listed = (await (await fetch(`${url}${path}?limit=1`)).json()) as any;
     plain = await openWatchEvents(
-      `${api.url}${path}?watch=true&resourceVersion=${listed.metadata.resourceVersion}`,
+      `${url}${path}?watch=true&resourceVersion=${listed.metadata.resourceVersion}`,
     );
-    midState = await pausedWatch(`${api.url}${path}?${WATCH_LIST}`);
+    midState = await pausedWatch(`${url}${path}?${WATCH_LIST}`);
     await waitFor(
       async () => {
-        const text = await (await fetch(`${api.url}/metrics`)).text();
+        const text = await (await fetch(`${url}/metrics`)).text();
         return /^apiserver_registered_watchers\{resource="configmaps"\} 2$/m.test(text);
       },
       { what: "both watches registered" },
@@ -90,7 +94,7 @@ test("etcd compacted past the API server's watch while cut off: every watch ends
     await waitFor(
       async () => {
         fresh?.close();
-        fresh = await openWatchEvents(`${api.url}${path}?${WATCH_LIST}`).catch(() => undefined);
+        fresh = await openWatchEvents(`${url}${path}?${WATCH_LIST}`).catch(() => undefined);
         if (!fresh) return false;
         await waitFor(() => fresh!.events.some(isEnd) || fresh!.ended, {
           timeoutMs: 10_000,
@@ -101,15 +105,15 @@ test("etcd compacted past the API server's watch while cut off: every watch ends
       { timeoutMs: 20_000, what: "a watch list served again" },
     );
     const names = fresh!.events.filter((e) => e.type === "ADDED").map((e) => e.object.metadata.name);
-    assert.equal(names.length, 302);
+    assert.equal(names.length, BIG_STATE_OBJECTS + 2);
     assert.ok(names.includes("direct-1") && names.includes("direct-2"));
   } finally {
     midState?.destroy();
     plain?.close();
     fresh?.close();
-    await api.close();
+    // Each stopped even if another fails to.
+    await Promise.allSettled([api?.close(), proxy?.close()]);
     direct.close();
-    await proxy.close();
     await etcd.stop();
   }
 });

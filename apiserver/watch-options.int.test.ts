@@ -12,6 +12,7 @@ import { after, before, test } from "node:test";
 import { INITIAL_EVENTS_END_ANNOTATION } from "../api/index.js";
 import { decodeWatchStream } from "../client/index.js";
 import {
+  BIG_STATE_OBJECTS,
   fillNamespace,
   openWatchEvents,
   pausedWatch,
@@ -161,8 +162,8 @@ test("a state larger than the socket takes at once: every object once, then the 
     const end = events.findIndex(isEnd);
     assert.ok(end >= 0, "the initial-events-end bookmark came");
     const names = events.slice(0, end).map((e) => e.object.metadata.name);
-    assert.equal(names.length, 150, "150 objects before the bookmark");
-    assert.equal(new Set(names).size, 150, "each once");
+    assert.equal(names.length, BIG_STATE_OBJECTS, "every object before the bookmark");
+    assert.equal(new Set(names).size, BIG_STATE_OBJECTS, "each once");
     assert.ok(names.every((n) => n.startsWith("cm-")));
     assert.deepEqual(
       changesAfter(events, end).map((e) => `${e.type} ${e.object.metadata.name}`),

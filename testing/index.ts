@@ -2,7 +2,7 @@
 
 export { processCpuMs } from "../runtime-shim/backends/process/proc-cpu.js";
 export { startTestApiServer, type TestCluster } from "./apiserver.js";
-export { fillNamespace, pausedWatch } from "./big-state.js";
+export { BIG_STATE_OBJECTS, fillNamespace, pausedWatch } from "./big-state.js";
 export { makeServerCerts, type TestCerts } from "./certs.js";
 export { startEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.js";
 export { type ExecStream, openExecStream } from "./exec-stream.js";
